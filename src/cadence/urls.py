@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("", include("cadence.core.urls")),
+    path("people/transfer/", include("cadence.people.urls_transfer")),
     path("people/", include("cadence.people.urls")),
     path("jobs/", include("cadence.jobs.urls")),
 ]
