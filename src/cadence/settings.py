@@ -98,6 +98,8 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "cadence.sqlite3"
 DATABASE_URL = os.environ.get("CADENCE_DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASE_URL.endswith(str(DEFAULT_SQLITE_PATH)):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no ./var yet
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets readers and one writer work at once; the busy timeout makes a
     # second writer wait for the lock instead of failing at once.

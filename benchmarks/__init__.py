@@ -1,0 +1,1 @@
+"""Cadence's benchmark harness: `python -m benchmarks` (or `make bench`)."""
