@@ -156,3 +156,10 @@ def test_unknown_api_path_is_json_404(db):
     response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/no-such-thing")
     _is_json_error(response, 404)
     _is_json_error(Client().get("/api/v1/no-such-thing"), 404)
+
+
+def test_wrong_method_on_a_known_path_answers_json_405(client) -> None:  # type: ignore[no-untyped-def]
+    resp = client.delete("/api/v1/employees")
+    assert resp.status_code == 405
+    assert resp["Content-Type"].startswith("application/json")
+    assert "GET" in resp["Allow"] and resp.json()["detail"].startswith("Method DELETE")

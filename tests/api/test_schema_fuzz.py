@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -50,12 +50,15 @@ def hr_admin_token(org) -> Iterator[str]:
     user = UserFactory(email="fuzz.admin@example.com")
     grant(user, Role.HR_ADMIN)
     _, raw = create_token(actor=None, user=user, name="schemathesis")
-    # The WSGI transport fires request_finished, which would close the test's
-    # connection (and its transaction); Django's own test client does the same.
+    # The WSGI transport fires request_started and request_finished, which
+    # would close the test's connection (and its transaction) on PostgreSQL;
+    # Django's own test client disconnects both in the same way.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield raw
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 

@@ -378,3 +378,28 @@ def test_deleting_a_family_in_use_is_a_message_not_a_crash(client: Client, org: 
     as_(client, org.hr_admin)
     resp = client.post(f"/jobs/families/{profile.family_id}/delete/")
     assert resp.status_code == 400 and b"still belong to this family" in resp.content
+
+
+def test_stale_framework_edit_is_refused_and_keeps_the_other_change(
+    client: Client, org: Org
+) -> None:
+    framework = CompetencyFramework.objects.create(name="Core values")
+    as_(client, org.hr_admin)
+    form = client.get(f"/jobs/frameworks/{framework.pk}/edit/")
+    assert b'name="version" value="1"' in form.content
+    CompetencyFramework.objects.filter(pk=framework.pk).update(version=2, description="Theirs")
+    resp = client.post(
+        f"/jobs/frameworks/{framework.pk}/edit/",
+        {"name": "Core values", "description": "Mine", "is_active": "on", "version": 1},
+    )
+    assert resp.status_code == 200
+    assert "changed by someone else" in resp.content.decode()
+    framework.refresh_from_db()
+    assert framework.description == "Theirs" and framework.version == 2
+    saved = client.post(
+        f"/jobs/frameworks/{framework.pk}/edit/",
+        {"name": "Core values", "description": "Mine", "is_active": "on", "version": 2},
+    )
+    assert saved.status_code == 302
+    framework.refresh_from_db()
+    assert framework.description == "Mine" and framework.version == 3

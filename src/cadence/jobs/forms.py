@@ -102,9 +102,19 @@ class PayGradeForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class JobProfileForm(BootstrapFormMixin, forms.ModelForm):
+class VersionedFormMixin(forms.ModelForm):
+    """Carries the record's version through the form so the service can
+    refuse an edit made against an older version."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
+class JobProfileForm(BootstrapFormMixin, VersionedFormMixin):
     class Meta:
         model = JobProfile
         fields = PROFILE_FIELDS
@@ -114,16 +124,11 @@ class JobProfileForm(BootstrapFormMixin, forms.ModelForm):
             "performance_standards": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.fields["version"].initial = self.instance.version
-
     def service_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
 
 
-class CompetencyFrameworkForm(BootstrapFormMixin, forms.ModelForm):
+class CompetencyFrameworkForm(BootstrapFormMixin, VersionedFormMixin):
     class Meta:
         model = CompetencyFramework
         fields = FRAMEWORK_FIELDS

@@ -100,14 +100,27 @@ def _create(actor: User, obj: M, values: Mapping[str, Any], fields: tuple[str, .
     return obj
 
 
-def _update(actor: User, obj: M, values: Mapping[str, Any], fields: tuple[str, ...]) -> M:
-    """Lock the row, apply the values, and audit only what changed."""
+def _update(
+    actor: User,
+    obj: M,
+    values: Mapping[str, Any],
+    fields: tuple[str, ...],
+    expected_version: int | None = None,
+) -> M:
+    """Lock the row, apply the values, and audit only what changed. Models
+    with a `version` refuse an edit made against an older version."""
     obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    current_version: int | None = getattr(obj, "version", None)
+    versioned = current_version is not None
+    if versioned and expected_version is not None and expected_version != current_version:
+        raise ValidationError({"version": STALE_MESSAGE})
     before = audit.snapshot(obj, fields)
     _assign(obj, values, fields)
     obj.full_clean()
     old, new = audit.changed(before, audit.snapshot(obj, fields))
     if new:
+        if versioned:
+            obj.version = (current_version or 0) + 1  # type: ignore[attr-defined]
         obj.save()
         audit.record(actor, _action(obj, "update"), obj, before=old, after=new)
     return obj
@@ -227,19 +240,7 @@ def update_job_profile(
     """Change a job profile. With `expected_version`, a concurrent edit is
     refused instead of silently overwritten."""
     _require_hr_admin(actor)
-    profile = JobProfile.objects.select_for_update().get(pk=job_profile.pk)
-    if expected_version is not None and expected_version != profile.version:
-        raise ValidationError({"version": STALE_MESSAGE})
-    before = audit.snapshot(profile, PROFILE_FIELDS)
-    _assign(profile, values, PROFILE_FIELDS)
-    profile.full_clean()
-    old, new = audit.changed(before, audit.snapshot(profile, PROFILE_FIELDS))
-    if not new:
-        return profile
-    profile.version += 1
-    profile.save()
-    audit.record(actor, "job_profile.update", profile, before=old, after=new)
-    return profile
+    return _update(actor, job_profile, values, PROFILE_FIELDS, expected_version)
 
 
 @transaction.atomic
@@ -267,11 +268,16 @@ def create_framework(*, actor: User, **values: Any) -> CompetencyFramework:
 
 @transaction.atomic
 def update_framework(
-    *, actor: User, framework: CompetencyFramework, **values: Any
+    *,
+    actor: User,
+    framework: CompetencyFramework,
+    expected_version: int | None = None,
+    **values: Any,
 ) -> CompetencyFramework:
-    """Rename, describe, activate or deactivate a framework."""
+    """Rename, describe, activate or deactivate a framework. With
+    `expected_version`, a concurrent edit is refused."""
     _require_hr_admin(actor)
-    return _update(actor, framework, values, FRAMEWORK_FIELDS)
+    return _update(actor, framework, values, FRAMEWORK_FIELDS, expected_version)
 
 
 @transaction.atomic

@@ -377,6 +377,8 @@ def record_form(
     form = spec.form(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form._meta.fields or ()}
+        if pk is not None and "version" in form.fields:
+            values["expected_version"] = form.cleaned_data.get("version")
         try:
             if pk is not None:
                 saved = spec.update(actor=_actor(request), **{spec.instance_kw: obj}, **values)
