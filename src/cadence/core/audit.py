@@ -14,6 +14,23 @@ from django.db import models, transaction
 from cadence.core.models import AccessLogEntry, AuditEntry, User
 from cadence.core.request_context import current_request_id
 
+# Fields whose values the log pages and exports never show, per object type
+# ("people.employee" → {"salary", ...}); apps register theirs when ready.
+_SENSITIVE: dict[str, frozenset[str]] = {}
+MASK = "«sensitive: hidden»"
+
+
+def register_sensitive_fields(model: type[models.Model], fields: Iterable[str]) -> None:
+    _SENSITIVE[object_type(model)] = frozenset(fields)
+
+
+def masked(object_type_label: str, values: Mapping[str, Any] | Any) -> Any:
+    """`values` with the registered sensitive fields' values replaced."""
+    hidden = _SENSITIVE.get(object_type_label, frozenset())
+    if not isinstance(values, Mapping) or not hidden:
+        return values
+    return {k: (MASK if k in hidden else v) for k, v in values.items()}
+
 
 def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any]:
     """Dates, decimals and model instances as JSON-friendly values."""

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cadence.core.audit import masked
 from cadence.core.models import AccessLogEntry, AuditEntry, User
 from cadence.core.permissions import viewer_for
 
@@ -142,8 +143,8 @@ class Change:
 
 def changes(entry: AuditEntry) -> list[Change]:
     """The fields an audit row touched, before → after, each compact JSON."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
+    before = masked(entry.object_type, entry.before if isinstance(entry.before, dict) else {})
+    after = masked(entry.object_type, entry.after if isinstance(entry.after, dict) else {})
     keys = list(dict.fromkeys([*before, *after]))
     return [
         Change(
@@ -214,8 +215,8 @@ def audit_csv_rows(qs: QuerySet[AuditEntry]) -> Iterator[str]:
                     e.object_type,
                     e.object_id,
                     e.object_label,
-                    compact_json(e.before),
-                    compact_json(e.after),
+                    compact_json(masked(e.object_type, e.before)),
+                    compact_json(masked(e.object_type, e.after)),
                     e.request_id,
                 )
             ]

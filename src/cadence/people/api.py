@@ -118,7 +118,7 @@ def create_employee(request: HttpRequest, payload: EmployeeCreate) -> Any:
     """HR admins, and HR business partners for their departments."""
     if not viewer_for(request.user).is_hr:
         raise PermissionDenied
-    values = _blank_for_null(Employee, _related(request.user, payload.dict()))
+    values = _blank_for_null(Employee, _related(request.user, payload.dict(exclude_unset=True)))
     employee = services.create_employee(actor=request.user, **values)  # type: ignore[arg-type]
     employee = get_visible_employee(request.user, employee.pk)  # type: ignore[arg-type]
     return Status(201, _one_record(request, employee, "api.employees.create"))

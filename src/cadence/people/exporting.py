@@ -59,7 +59,7 @@ def _cell(employee: Employee, name: str) -> Any:
         return employee.location.code if employee.location else ""
     if name == "job_profile":
         return employee.job_profile.title if employee.job_profile else ""
-    if name == "manager":
+    if name == "manager":  # only reached when the viewer may see the manager
         return employee.manager.employee_number if employee.manager else ""
     value = getattr(employee, name)
     return "" if value is None else value
@@ -77,7 +77,10 @@ def export_rows(
     while chunk := list(islice(employees, chunk_size)):
         for record in employee_records(user, chunk, context=EXPORT_CONTEXT):
             yield [
-                _cell(record.employee, name) if name in record.values else "" for name in columns
+                _cell(record.employee, name)
+                if name in record.values and not (name == "manager" and record.values[name] is None)
+                else ""
+                for name in columns
             ]
 
 

@@ -113,13 +113,29 @@ class EmployeeQuerySet(models.QuerySet["Employee"]):
             return self.none()
         condition = ~Q(status=EmploymentStatus.TERMINATED)
         if viewer.employee_id is not None:
-            condition |= Q(pk=viewer.employee_id) | Q(
-                reporting_path__startswith=viewer.employee_path
-            )
+            condition |= Q(pk=viewer.employee_id)
+            if viewer.employee_path:
+                condition |= Q(reporting_path__startswith=viewer.employee_path)
         scoped = viewer.hrbp_department_ids | viewer.executive_department_ids
         if scoped:
             condition |= Q(department_id__in=scoped)
         return self.filter(condition)
+
+    @staticmethod
+    def work_access_q(user: User) -> Q:
+        """Rows whose work record `user` may read (see people.access)."""
+        from cadence.core.permissions import viewer_for
+
+        viewer = viewer_for(user)
+        if viewer.is_hr_admin:
+            return Q()
+        condition = Q(pk__in=[])
+        if viewer.employee_id is not None and viewer.employee_path:
+            condition |= Q(reporting_path__startswith=viewer.employee_path)
+        scoped = viewer.hrbp_department_ids | viewer.executive_department_ids
+        if scoped:
+            condition |= Q(department_id__in=scoped)
+        return condition
 
     def reports_of(self, manager: Employee) -> EmployeeQuerySet:
         """Direct and indirect reports (not the manager)."""

@@ -124,7 +124,8 @@ def employee_out(record: EmployeeRecord) -> dict[str, Any]:
             job = employee.job_profile
             out[name] = {"id": job.pk, "title": job.title} if job else None
         elif name == "manager":
-            boss = employee.manager
+            # None in the record when the viewer may not see the manager.
+            boss = employee.manager if value is not None else None
             out[name] = {"id": boss.pk, "name": boss.full_name} if boss else None
         else:
             out[name] = value

@@ -13,7 +13,15 @@ from django.db.models import Count, Q, QuerySet
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
-from cadence.people.access import Access, access_to, sensitive_fields_read, visible_fields
+from cadence.people.access import (
+    Access,
+    access_to,
+    is_visible,
+    sensitive_fields_read,
+    shows_status,
+    visible_fields,
+    visible_manager,
+)
 from cadence.people.models import Department, Employee, EmploymentStatus
 
 
@@ -54,7 +62,9 @@ def directory(user: User, filters: DirectoryFilters | None = None) -> QuerySet[E
     if f.job_profile is not None:
         qs = qs.filter(job_profile_id=f.job_profile)
     if f.status:
-        qs = qs.filter(status=f.status)
+        # Status is part of the work record: filtering by it must not reveal
+        # who is on leave to someone who may not see that.
+        qs = qs.filter(Q(status=f.status) & Employee.objects.work_access_q(user))
     if f.manager is not None:
         qs = qs.filter(manager_id=f.manager)
     return qs
@@ -98,6 +108,8 @@ def employee_records(
     for employee in employees:
         access = access_to(viewer, employee)
         values = {name: _field_value(employee, name) for name in visible_fields(access)}
+        if values.get("manager") is not None and visible_manager(viewer, employee) is None:
+            values["manager"] = None
         records.append(EmployeeRecord(employee, access, values))
         sensitive = [
             name for name in sensitive_fields_read(access) if values.get(name) not in (None, "")
@@ -130,9 +142,22 @@ def org_chart_children(user: User, manager_id: int | None) -> list[Employee]:
     )
 
 
-def manager_chain(employee: Employee) -> list[Employee]:
-    """The people above `employee`, top first (one query). Everyone in the
-    directory may see a manager's name, so no further filtering is needed."""
+def manager_chain(user: User, employee: Employee) -> list[Employee]:
+    """The people above `employee` that `user` may see, top first (one
+    query): a former manager outside the viewer's reach is left out."""
+    viewer = viewer_for(user)
     ids = employee.manager_chain_ids
     by_id = {e.pk: e for e in Employee.objects.filter(pk__in=ids).select_related("job_profile")}
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id and is_visible(viewer, by_id[i])]
+
+
+def mark_for_viewer(user: User, employees: Iterable[Employee]) -> list[Employee]:
+    """Set `shown_manager` and `shows_status` on each row for templates, so a
+    page never names a hidden former manager or shows a status the viewer may
+    not read. No queries: the rows carry their manager (select_related)."""
+    viewer = viewer_for(user)
+    rows = list(employees)
+    for row in rows:
+        row.shown_manager = visible_manager(viewer, row)  # type: ignore[attr-defined]
+        row.shows_status = shows_status(viewer, row)  # type: ignore[attr-defined]
+    return rows

@@ -13,7 +13,8 @@ from django.db import transaction
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import Viewer, viewer_for
-from cadence.people.models import Department, Employee, Location
+from cadence.people.access import writable_fields
+from cadence.people.models import Department, Employee, EmploymentStatus, Location
 from cadence.people.paths import CycleError, place_department, place_employee
 
 EMPLOYEE_EDITABLE_FIELDS = (
@@ -153,7 +154,22 @@ def save_location(*, actor: User, location: Location | None = None, **values: An
 # --- employees ---------------------------------------------------------------
 
 
-def _validate_manager(employee: Employee) -> None:
+def _check_writable(viewer: Viewer, employee: Employee, values: Mapping[str, Any]) -> None:
+    """Field-level write rights: an HRBP may not set protected attributes."""
+    allowed = writable_fields(viewer, employee, EMPLOYEE_EDITABLE_FIELDS)
+    refused = [name for name in values if name not in allowed]
+    if refused:
+        raise ValidationError({name: "You may not set this field." for name in refused})
+
+
+def _validate_manager(employee: Employee, previous_manager_id: int | None = None) -> None:
+    manager = employee.manager if employee.manager_id else None
+    if (
+        manager is not None
+        and manager.pk != previous_manager_id
+        and manager.status == EmploymentStatus.TERMINATED
+    ):
+        raise ValidationError({"manager": f"{manager.full_name} no longer works here."})
     try:
         place_employee(employee)
     except CycleError:
@@ -172,6 +188,7 @@ def create_employee(*, actor: User, **values: Any) -> Employee:
     employee = Employee()
     _assign(employee, values, EMPLOYEE_EDITABLE_FIELDS)
     _require(can_edit_employee(viewer, employee))
+    _check_writable(viewer, employee, values)
     employee.full_clean(exclude=["reporting_path", "user"])
     employee.save()
     _validate_manager(employee)
@@ -193,11 +210,13 @@ def update_employee(
     if expected_version is not None and expected_version != employee.version:
         raise StaleVersionError
     before = audit.snapshot(employee, EMPLOYEE_EDITABLE_FIELDS)
+    previous_manager_id = employee.manager_id
+    _check_writable(viewer, employee, values)
     _assign(employee, values, EMPLOYEE_EDITABLE_FIELDS)
     # An HRBP may not move someone out of the departments they look after.
     _require(can_edit_employee(viewer, employee))
     employee.full_clean(exclude=["reporting_path", "user"])
-    _validate_manager(employee)
+    _validate_manager(employee, previous_manager_id)
     old, new = audit.changed(before, audit.snapshot(employee, EMPLOYEE_EDITABLE_FIELDS))
     if not new:
         return employee

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from cadence.core.permissions import viewer_for
 from cadence.people import selectors, services
-from cadence.people.access import PROTECTED_FIELDS, access_to, visible_fields
+from cadence.people.access import PROTECTED_FIELDS, access_to, visible_fields, visible_manager
 from cadence.people.forms import (
     DepartmentForm,
     DirectoryFilterForm,
@@ -67,6 +67,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, settings.CADENCE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    page.object_list = selectors.mark_for_viewer(request.user, page.object_list)  # type: ignore[arg-type]
     context = {"form": form, "page_obj": page, "querystring": query.urlencode()}
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted and not htmx.history_restore_request:
@@ -95,8 +96,9 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "employee": employee,
         "record": record,
         "values": record.values,
-        "chain": selectors.manager_chain(employee),
-        "reports": list(reports),
+        "chain": selectors.manager_chain(request.user, employee),  # type: ignore[arg-type]
+        "shown_manager": visible_manager(viewer_for(request.user), employee),
+        "reports": selectors.mark_for_viewer(request.user, reports),  # type: ignore[arg-type]
         "can_edit": services.can_edit_employee(viewer_for(request.user), employee),
     }
     return render(request, "people/profile.html", context)
