@@ -38,6 +38,7 @@ from cadence.people.importing_files import (
 from cadence.people.importing_values import CellError, Lookups, blank_value, parse_cell
 from cadence.people.models import Employee, EmploymentStatus
 from cadence.people.paths import rebuild_reporting_paths
+from cadence.people.services import EMPLOYEE_EDITABLE_FIELDS
 
 __all__ = [
     "FIELD_LABELS",
@@ -57,28 +58,14 @@ __all__ = [
 
 REQUIRED_FOR_NEW = ("employee_number", "first_name", "last_name", "email")
 NOT_BLANK = ("employee_number", "first_name", "last_name", "email")
-# Employee columns (attnames) loaded once to compare each row against.
+# Employee columns (attnames) loaded once to compare each row against: the
+# fields the employee services may write, plus identity and version.
 _EXISTING_COLUMNS = (
     "pk",
-    "employee_number",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "email",
-    "department_id",
-    "location_id",
-    "job_profile_id",
-    "manager_id",
-    "hire_date",
-    "status",
-    "salary",
-    "currency",
-    "sex",
-    "race_ethnicity",
-    "date_of_birth",
-    "age_band",
-    "disability",
-    "veteran_status",
+    *(
+        getattr(Employee._meta.get_field(name), "attname", name)
+        for name in EMPLOYEE_EDITABLE_FIELDS
+    ),
     "version",
 )
 
