@@ -129,3 +129,42 @@ class EmployeeFactory(DjangoModelFactory[Employee]):
 
 def grant(user: User, role: Role, department: Department | None = None) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, role=role, department=department)
+
+
+# --- goals -----------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from cadence.goals.models import GoalPeriod, KeyResult, Objective  # noqa: E402
+
+
+class GoalPeriodFactory(DjangoModelFactory[GoalPeriod]):
+    class Meta:
+        model = GoalPeriod
+        django_get_or_create = ("name",)
+
+    name = "2027 Q1"
+    starts_on = _dt.date(2027, 1, 1)
+    ends_on = _dt.date(2027, 3, 31)
+
+
+class ObjectiveFactory(DjangoModelFactory[Objective]):
+    """A personal goal unless scope/owner_department say otherwise."""
+
+    class Meta:
+        model = Objective
+
+    period = factory.SubFactory(GoalPeriodFactory)
+    owner_employee = factory.SubFactory(EmployeeFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class KeyResultFactory(DjangoModelFactory[KeyResult]):
+    class Meta:
+        model = KeyResult
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    title = factory.Sequence(lambda n: f"Key result {n}")
+    start_value = 0
+    target_value = 100
+    current_value = 0

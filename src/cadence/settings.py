@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cadence.core",
     "cadence.people",
     "cadence.jobs",
+    "cadence.goals",
 ]
 
 MIDDLEWARE = [

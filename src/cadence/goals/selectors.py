@@ -1,0 +1,120 @@
+"""Reads of goals, always starting from `visible_to`. Progress is computed
+for a whole set of goals in two queries (visible goals of the periods, and
+their key results) and rolled up in memory, so a page costs the same
+whatever the size of the organisation. Roll-ups count only the goals the
+viewer may see: a private goal never shows through its parent's number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from cadence.core.models import User
+from cadence.goals.models import (
+    GoalPeriod,
+    KeyResult,
+    Objective,
+    ObjectiveStatus,
+    Scope,
+)
+from cadence.goals.progress import Band, KeyResultFacts, band, rollup
+
+
+@dataclass(frozen=True)
+class GoalFilters:
+    period: int | None = None
+    owner: int | None = None
+    department: int | None = None
+    status: str | None = None
+    parent: int | None = None
+    scope: str | None = None
+    q: str = ""
+
+
+def goals(user: User, filters: GoalFilters | None = None) -> QuerySet[Objective]:
+    """The goals `user` may see, filtered, with what a list row shows joined."""
+    f = filters or GoalFilters()
+    qs = Objective.objects.visible_to(user).select_related(
+        "period", "owner_employee", "owner_department", "parent"
+    )
+    if f.period is not None:
+        qs = qs.filter(period_id=f.period)
+    if f.owner is not None:
+        qs = qs.filter(owner_employee_id=f.owner)
+    if f.department is not None:
+        qs = qs.filter(owner_department_id=f.department)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.parent is not None:
+        qs = qs.filter(parent_id=f.parent)
+    if f.scope:
+        qs = qs.filter(scope=f.scope)
+    if f.q:
+        qs = qs.filter(title__icontains=f.q)
+    return qs
+
+
+def get_visible_goal(user: User, pk: int) -> Objective:
+    """One goal, or Objective.DoesNotExist when `user` may not see it."""
+    return goals(user).get(pk=pk)
+
+
+def visible_parent(user: User, objective: Objective) -> Objective | None:
+    """The goal this one contributes to, if the viewer may see it."""
+    if objective.parent_id is None:
+        return None
+    return Objective.objects.visible_to(user).filter(pk=objective.parent_id).first()
+
+
+@dataclass
+class GoalProgress:
+    progress: dict[int, float | None] = field(default_factory=dict)
+    key_results: dict[int, list[KeyResult]] = field(default_factory=dict)
+
+    def of(self, objective_id: int) -> float | None:
+        return self.progress.get(objective_id)
+
+
+def progress_for(user: User, period_ids: Iterable[int]) -> GoalProgress:
+    """Progress of every goal `user` may see in these periods (two queries)."""
+    visible = Objective.objects.visible_to(user).filter(period_id__in=list(period_ids))
+    rows = list(
+        visible.exclude(status=ObjectiveStatus.CANCELLED).values_list("id", "parent_id", "weight")
+    )
+    ids = [oid for oid, _, _ in rows]
+    children: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for oid, parent_id, weight in rows:
+        if parent_id is not None:
+            children[parent_id].append((oid, float(weight)))
+    krs: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in KeyResult.objects.filter(objective__in=visible.values("id")).order_by("id"):
+        krs[kr.objective_id].append(kr)
+    facts = {
+        oid: [KeyResultFacts(float(kr.weight), kr.progress) for kr in items]
+        for oid, items in krs.items()
+    }
+    return GoalProgress(progress=rollup(ids, facts, children), key_results=dict(krs))
+
+
+def band_of(objective: Objective, progress: float | None) -> Band:
+    return band(progress, aspirational=objective.is_aspirational)
+
+
+def current_period(today: object | None = None) -> GoalPeriod | None:
+    """The period containing today, else the most recent one."""
+    import datetime as dt
+
+    day = today if isinstance(today, dt.date) else dt.date.today()
+    return (
+        GoalPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .order_by("-starts_on")
+        .first()
+        or GoalPeriod.objects.order_by("-starts_on").first()
+    )
+
+
+def company_goals(user: User, period: GoalPeriod) -> QuerySet[Objective]:
+    return goals(user, GoalFilters(period=period.pk, scope=Scope.COMPANY))
