@@ -13,4 +13,5 @@ urlpatterns = [
     path("people/transfer/", include("cadence.people.urls_transfer")),
     path("people/", include("cadence.people.urls")),
     path("jobs/", include("cadence.jobs.urls")),
+    path("goals/", include("cadence.goals.urls")),
 ]

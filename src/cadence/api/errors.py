@@ -17,8 +17,6 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from cadence.people.services import StaleVersionError
-
 logger = logging.getLogger("django.request")
 
 # Where ninja says a bad value came from; the client only needs the field.
@@ -92,16 +90,16 @@ def install(api: NinjaAPI) -> None:
         ]
         return respond(request, 422, error_body("Invalid input.", errors))
 
-    @api.exception_handler(StaleVersionError)
-    def stale(request: HttpRequest, exc: StaleVersionError) -> HttpResponse:
-        return respond(
-            request,
-            409,
-            error_body("This record was changed by someone else.", _django_errors(exc)),
-        )
-
     @api.exception_handler(DjangoValidationError)
     def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # Every service marks a stale edit with a "version" error: that is a
+        # conflict (409), not bad input.
+        if "version" in getattr(exc, "error_dict", {}):
+            return respond(
+                request,
+                409,
+                error_body("This record was changed by someone else.", _django_errors(exc)),
+            )
         return respond(request, 422, error_body("Invalid input.", _django_errors(exc)))
 
     @api.exception_handler(Http404)

@@ -1,0 +1,187 @@
+"""Reads behind the goals pages that show many goals at once: rows with
+progress for a list, the alignment tree of a period and the team summary.
+Each builds on `selectors` (so on `visible_to`) and costs a fixed number of
+queries whatever the size of the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from cadence.core.models import User
+from cadence.goals import selectors
+from cadence.goals.models import GoalPeriod, KeyResult, Objective, Scope
+from cadence.goals.progress import Band
+from cadence.people.models import Employee, EmploymentStatus
+
+SCOPE_ORDER: dict[str, int] = {Scope.COMPANY: 0, Scope.DEPARTMENT: 1, Scope.PERSONAL: 2}
+
+
+@dataclass
+class GoalRow:
+    """A goal with its rolled-up progress, band and key results."""
+
+    goal: Objective
+    progress: float | None
+    band: Band
+    key_results: list[KeyResult] = field(default_factory=list)
+    children: list[GoalRow] = field(default_factory=list)
+
+
+def goal_rows(
+    user: User, goals: Iterable[Objective], progress: selectors.GoalProgress
+) -> list[GoalRow]:
+    """`goals` as rows, reading progress already computed (no queries)."""
+    rows = []
+    for goal in goals:
+        value = progress.of(goal.pk)
+        rows.append(
+            GoalRow(
+                goal=goal,
+                progress=value,
+                band=selectors.band_of(goal, value),
+                key_results=progress.key_results.get(goal.pk, []),
+            )
+        )
+    return rows
+
+
+def period_from(raw: str | None) -> GoalPeriod | None:
+    """The period chosen by ?period=, else the current one."""
+    if raw and raw.isdigit():
+        chosen = GoalPeriod.objects.filter(pk=int(raw)).first()
+        if chosen is not None:
+            return chosen
+    return selectors.current_period()
+
+
+def my_goal_rows(user: User, period: GoalPeriod) -> list[GoalRow]:
+    """The signed-in person's own goals in `period` (three queries)."""
+    employee_id = getattr(getattr(user, "employee", None), "pk", None)
+    if employee_id is None:
+        return []
+    goals = list(selectors.goals(user, selectors.GoalFilters(period=period.pk, owner=employee_id)))
+    return goal_rows(user, goals, selectors.progress_for(user, [period.pk]))
+
+
+def company_goal_rows(user: User, period: GoalPeriod) -> list[GoalRow]:
+    """Company goals of `period` with progress."""
+    goals = list(selectors.company_goals(user, period))
+    return goal_rows(user, goals, selectors.progress_for(user, [period.pk]))
+
+
+# --- the alignment tree -------------------------------------------------------------
+
+
+def goal_tree(user: User, period: GoalPeriod) -> list[GoalRow]:
+    """Every goal `user` may see in `period`, nested by alignment: company
+    goals first, then department, then personal. A goal whose parent the
+    viewer cannot see is shown as a root, so a private goal never shows
+    even as a gap (three queries)."""
+    goals = list(
+        selectors.goals(user, selectors.GoalFilters(period=period.pk)).order_by("title", "id")
+    )
+    rows = {
+        row.goal.pk: row
+        for row in goal_rows(user, goals, selectors.progress_for(user, [period.pk]))
+    }
+    roots: list[GoalRow] = []
+    for row in rows.values():
+        parent = rows.get(row.goal.parent_id) if row.goal.parent_id else None
+        (parent.children if parent is not None else roots).append(row)
+
+    def order(items: list[GoalRow]) -> None:
+        items.sort(key=lambda r: (SCOPE_ORDER.get(r.goal.scope, 9), r.goal.title, r.goal.pk))
+        for item in items:
+            order(item.children)
+
+    order(roots)
+    return roots
+
+
+def tree_data(user: User, period: GoalPeriod) -> list[dict[str, Any]]:
+    """The tree as flat JSON rows: {id, title, scope, parent_id, progress,
+    band}; parent_id is null when the parent is not visible."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(items: list[GoalRow], parent_id: int | None) -> None:
+        for row in items:
+            rows.append(
+                {
+                    "id": row.goal.pk,
+                    "title": row.goal.title,
+                    "scope": row.goal.scope,
+                    "parent_id": parent_id,
+                    "progress": None if row.progress is None else round(row.progress, 4),
+                    "band": str(row.band),
+                }
+            )
+            walk(row.children, row.goal.pk)
+
+    walk(goal_tree(user, period), None)
+    return rows
+
+
+# --- the team page ----------------------------------------------------------------------
+
+
+@dataclass
+class TeamMemberRow:
+    employee: Employee
+    goal_count: int
+    progress: float | None
+    last_check_in_at: dt.datetime | None
+
+
+def team_rows(user: User, period: GoalPeriod) -> list[TeamMemberRow]:
+    """The viewer's current direct and indirect reports with the number of
+    their goals they may see in `period`, the mean progress of those goals
+    and their latest check-in (five queries)."""
+    me = getattr(user, "employee", None)
+    if me is None:
+        return []
+    reports = list(
+        Employee.objects.reports_of(me)
+        .filter(status=EmploymentStatus.ACTIVE)
+        .select_related("department", "job_profile")
+        .order_by("reporting_path")
+    )
+    if not reports:
+        return []
+    goals = list(
+        selectors.goals(user, selectors.GoalFilters(period=period.pk))
+        .filter(
+            Q(owner_employee__reporting_path__startswith=me.reporting_path),
+            scope=Scope.PERSONAL,
+        )
+        .exclude(owner_employee_id=me.pk)
+        .values_list("id", "owner_employee_id")
+    )
+    progress = selectors.progress_for(user, [period.pk])
+    by_owner: dict[int, list[int]] = defaultdict(list)
+    for goal_id, owner_id in goals:
+        by_owner[owner_id].append(goal_id)
+    result = []
+    for person in reports:
+        ids = by_owner.get(person.pk, [])
+        values = [v for v in (progress.of(i) for i in ids) if v is not None]
+        check_ins = [
+            kr.last_check_in_at
+            for i in ids
+            for kr in progress.key_results.get(i, [])
+            if kr.last_check_in_at is not None
+        ]
+        result.append(
+            TeamMemberRow(
+                employee=person,
+                goal_count=len(ids),
+                progress=sum(values) / len(values) if values else None,
+                last_check_in_at=max(check_ins) if check_ins else None,
+            )
+        )
+    return result
