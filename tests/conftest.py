@@ -10,6 +10,7 @@ from django.conf import settings
 
 from cadence.core.models import Role, User
 from cadence.people.models import Department, Employee, EmploymentStatus
+from tests.api_client import Api
 from tests.factories import DepartmentFactory, EmployeeFactory, UserFactory, grant
 
 
@@ -148,3 +149,9 @@ def org(db: None) -> Org:
 def fresh(user: User) -> User:
     """The same login without the per-request viewer cache."""
     return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def api(db: None) -> Api:
+    """`api.as_(user)`: a JSON client sending a bearer token for `user`."""
+    return Api()

@@ -7,7 +7,7 @@ import pytest
 
 from cadence.core.models import AccessLogEntry, AuditEntry
 from cadence.people.models import Department, Employee
-from tests.api.conftest import ids
+from tests.api_client import ids
 from tests.factories import (
     CompetencyFactory,
     DepartmentFactory,

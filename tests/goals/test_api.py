@@ -7,7 +7,7 @@ import pytest
 
 from cadence.core.models import AuditEntry
 from cadence.goals.models import CheckIn, Visibility
-from tests.api.conftest import Api, ids
+from tests.api_client import ids
 from tests.factories import (
     EmployeeFactory,
     GoalPeriodFactory,
@@ -17,12 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(db: None) -> Api:
-    """The API tests' token client (its fixture is local to tests/api)."""
-    return Api()
 
 
 def _private(owner):

@@ -19,6 +19,7 @@ from cadence.api.errors import (
     WRITE_ERRORS,
     responses,
 )
+from cadence.api.fields import MAX_ID
 from cadence.api.pagination import Page, PageParams, paginate
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
@@ -41,7 +42,6 @@ from cadence.goals.schemas import (
     key_result_out,
 )
 from cadence.people.models import Department, Employee
-from cadence.people.schemas import MAX_ID
 
 router = Router(tags=["goals"])
 

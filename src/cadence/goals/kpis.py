@@ -22,7 +22,7 @@ from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.goals.models import Direction, Kpi, KpiMeasurement
-from cadence.people.importing_files import ImportFileError, Table, parse_file
+from cadence.people.importing_files import ImportFileError, RowError, Table, parse_file
 
 Status = Literal["green", "amber", "red"]
 Trend = Literal["up", "down", "flat"]
@@ -207,23 +207,6 @@ def record_measurement(
 
 
 # --- measurement import -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the file line (header = 1; 0 = the file as a whole), the
-    file's column header, and why."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line == 0:
-            return self.message
-        if not self.column:
-            return f"line {self.line}: {self.message}"
-        return f'line {self.line}, column "{self.column}": {self.message}'
 
 
 @dataclass

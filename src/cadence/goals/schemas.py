@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from cadence.api.fields import MAX_ID, Id, LongText, NoNul, SearchText, text_limits
 from cadence.goals.models import (
     Approval,
     CheckIn,
@@ -25,11 +26,10 @@ from cadence.goals.models import (
     Visibility,
 )
 from cadence.goals.progress import Band
-from cadence.people.schemas import MAX_ID, Id, LongText, SearchText, _limits, _NoNul
 
-PeriodName = Annotated[str, _limits(80, 1), _NoNul]
-Title = Annotated[str, _limits(200, 1), _NoNul]
-Unit = Annotated[str, _limits(30), _NoNul]
+PeriodName = Annotated[str, text_limits(80, 1), NoNul]
+Title = Annotated[str, text_limits(200, 1), NoNul]
+Unit = Annotated[str, text_limits(30), NoNul]
 Weight = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2)]
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=4)]
 ReminderDays = Annotated[int, Field(ge=0, le=32767)]

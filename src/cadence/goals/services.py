@@ -4,7 +4,6 @@ audited with its before and after values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
+from cadence.core.services import assign_fields
 from cadence.goals.models import (
     Approval,
     CheckIn,
@@ -63,14 +63,6 @@ PERIOD_FIELDS = (
 STALE_MESSAGE = "This goal was changed by someone else. Reload it and try again."
 
 
-def _assign(obj: Any, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in unknown})
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
 def _check_parent(objective: Objective, actor: User) -> None:
     """The parent must be visible to the actor and must not sit below this
     objective (alignment is a tree)."""
@@ -103,7 +95,7 @@ def save_period(*, actor: User, period: GoalPeriod | None = None, **values: Any)
     creating = period is None
     period = period or GoalPeriod()
     before = {} if creating else audit.snapshot(period, PERIOD_FIELDS)
-    _assign(period, values, PERIOD_FIELDS)
+    assign_fields(period, values, PERIOD_FIELDS)
     period.full_clean()
     if period.ends_on < period.starts_on:
         raise ValidationError({"ends_on": "The period must end after it starts."})
@@ -123,7 +115,7 @@ def create_objective(*, actor: User, **values: Any) -> Objective:
     """Set a goal: for yourself, for a report (managers), for a department
     (HRBP, HR admin) or for the company (HR admin)."""
     objective = Objective(created_by=actor)
-    _assign(objective, values, OBJECTIVE_FIELDS)
+    assign_fields(objective, values, OBJECTIVE_FIELDS)
     if not can_edit_objective(actor, objective):
         raise PermissionDenied
     if objective.period_id and objective.period.requires_approval and objective.scope == "personal":
@@ -146,7 +138,7 @@ def update_objective(
     if expected_version is not None and expected_version != objective.version:
         raise ValidationError({"version": STALE_MESSAGE})
     before = audit.snapshot(objective, OBJECTIVE_FIELDS)
-    _assign(objective, values, OBJECTIVE_FIELDS)
+    assign_fields(objective, values, OBJECTIVE_FIELDS)
     if not can_edit_objective(actor, objective):  # e.g. handing it to someone out of reach
         raise PermissionDenied
     objective.full_clean(exclude=["created_by"])
@@ -196,7 +188,7 @@ def add_key_result(*, actor: User, objective: Objective, **values: Any) -> KeyRe
     if not can_edit_objective(actor, objective):
         raise PermissionDenied
     kr = KeyResult(objective=objective)
-    _assign(kr, values, KEY_RESULT_FIELDS)
+    assign_fields(kr, values, KEY_RESULT_FIELDS)
     if kr.current_value is None and kr.result_type == KeyResultType.METRIC:
         kr.current_value = kr.start_value
     _validate_key_result(kr)
@@ -212,7 +204,7 @@ def update_key_result(*, actor: User, key_result: KeyResult, **values: Any) -> K
     if not can_edit_objective(actor, kr.objective):
         raise PermissionDenied
     before = audit.snapshot(kr, KEY_RESULT_FIELDS)
-    _assign(kr, values, KEY_RESULT_FIELDS)
+    assign_fields(kr, values, KEY_RESULT_FIELDS)
     _validate_key_result(kr)
     old, new = audit.changed(before, audit.snapshot(kr, KEY_RESULT_FIELDS))
     if new:

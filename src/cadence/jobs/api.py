@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from cadence.api.errors import DETAIL_ERRORS, READ_ERRORS
+from cadence.api.fields import MAX_ID, Id
 from cadence.api.pagination import Page, PageParams, paginate
 from cadence.core.permissions import viewer_for
 from cadence.jobs.models import Competency, CompetencyCategory, ExpectedProficiency, JobProfile
-from cadence.people.schemas import MAX_ID, Id
 
 router = Router(tags=["jobs"])
 

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
+from cadence.core.services import assign_fields
 from cadence.jobs.models import (
     BehaviouralIndicator,
     Competency,
@@ -66,14 +67,6 @@ def _require_hr_admin(actor: User) -> None:
         raise PermissionDenied
 
 
-def _assign(obj: models.Model, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
 def _label(obj: models.Model) -> str:
     return obj._meta.label_lower.split(".")[1]
 
@@ -93,7 +86,7 @@ def _action(obj: models.Model, verb: str) -> str:
 
 
 def _create(actor: User, obj: M, values: Mapping[str, Any], fields: tuple[str, ...]) -> M:
-    _assign(obj, values, fields)
+    assign_fields(obj, values, fields)
     obj.full_clean()
     obj.save()
     audit.record(actor, _action(obj, "create"), obj, after=audit.snapshot(obj, fields))
@@ -115,7 +108,7 @@ def _update(
     if versioned and expected_version is not None and expected_version != current_version:
         raise ValidationError({"version": STALE_MESSAGE})
     before = audit.snapshot(obj, fields)
-    _assign(obj, values, fields)
+    assign_fields(obj, values, fields)
     obj.full_clean()
     old, new = audit.changed(before, audit.snapshot(obj, fields))
     if new:
@@ -200,7 +193,7 @@ def create_pay_grade(*, actor: User, **values: Any) -> PayGrade:
     """Add a pay grade with its minimum ≤ midpoint ≤ maximum range."""
     _require_hr_admin(actor)
     grade = PayGrade()
-    _assign(grade, values, PAY_GRADE_FIELDS)
+    assign_fields(grade, values, PAY_GRADE_FIELDS)
     _check_pay_range(grade)
     return _create(actor, grade, {}, PAY_GRADE_FIELDS)
 
@@ -379,7 +372,7 @@ def create_indicator(*, actor: User, competency: Competency, **values: Any) -> B
     """Describe what a competency looks like at one proficiency level."""
     _require_hr_admin(actor)
     indicator = BehaviouralIndicator(competency=competency)
-    _assign(indicator, values, INDICATOR_FIELDS)
+    assign_fields(indicator, values, INDICATOR_FIELDS)
     _check_indicator_level(indicator)
     return _create(actor, indicator, {}, INDICATOR_FIELDS)
 

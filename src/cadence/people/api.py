@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
 from cadence.api.errors import DETAIL_ERRORS, READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS
+from cadence.api.fields import MAX_ID
 from cadence.api.pagination import Page, PageParams, paginate
 from cadence.core.permissions import viewer_for
 from cadence.jobs.models import JobProfile
 from cadence.people import services
 from cadence.people.models import Department, Employee, Location
 from cadence.people.schemas import (
-    MAX_ID,
     DepartmentCreate,
     DepartmentOut,
     EmployeeCreate,

@@ -31,6 +31,7 @@ from cadence.people.importing_files import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     ImportFileError,
+    RowError,
     Table,
     parse_file,
     suggest_mapping,
@@ -72,18 +73,6 @@ _EXISTING_COLUMNS = (
 
 def _attname(name: str) -> str:
     return f"{name}_id" if name in ("department", "location", "job_profile", "manager") else name
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the file line (header = 1), the file's column header, why."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f'line {self.line}, column "{self.column}": {self.message}'
 
 
 @dataclass(frozen=True)

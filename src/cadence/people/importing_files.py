@@ -22,6 +22,23 @@ class ImportFileError(ValueError):
 
 
 @dataclass(frozen=True)
+class RowError:
+    """One problem in an imported file: the file line (header = 1; 0 = the file as a whole), the
+    file's column header, and why."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return self.message
+        if not self.column:
+            return f"line {self.line}: {self.message}"
+        return f'line {self.line}, column "{self.column}": {self.message}'
+
+
+@dataclass(frozen=True)
 class Table:
     """A file's header row and data rows, every cell as stripped text.
     `lines[i]` is the file line of `rows[i]` (the header is line 1)."""

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
 
+from cadence.api.fields import MAX_ID, Id, LongText, NoNul, SearchText, text_limits
 from cadence.people.models import (
     AgeBand,
     EmploymentStatus,
@@ -20,35 +20,13 @@ from cadence.people.models import (
 )
 from cadence.people.selectors import EmployeeRecord
 
-# Largest key both SQLite and PostgreSQL (bigint) can hold.
-MAX_ID = 2**63 - 1
-
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it here rather than fail there.
-    if "\x00" in value:
-        raise ValueError("Text may not contain NUL characters.")
-    return value
-
-
-_NoNul = AfterValidator(_no_nul)
-
-
-def _limits(max_length: int, min_length: int = 0) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-
-
-EmployeeNumber = Annotated[str, _limits(30, 1), _NoNul]
-PersonName = Annotated[str, _limits(100, 1), _NoNul]
-OptionalName = Annotated[str, _limits(100), _NoNul]
-Email = Annotated[str, _limits(254, 3), _NoNul]
-Currency = Annotated[str, _limits(3), _NoNul]
-SearchText = Annotated[str, _limits(200), _NoNul]
-DepartmentName = Annotated[str, _limits(150, 1), _NoNul]
-Code = Annotated[str, _limits(30, 1), _NoNul]
-LongText = Annotated[str, _limits(10_000), _NoNul]
+EmployeeNumber = Annotated[str, text_limits(30, 1), NoNul]
+PersonName = Annotated[str, text_limits(100, 1), NoNul]
+OptionalName = Annotated[str, text_limits(100), NoNul]
+Email = Annotated[str, text_limits(254, 3), NoNul]
+Currency = Annotated[str, text_limits(3), NoNul]
+DepartmentName = Annotated[str, text_limits(150, 1), NoNul]
+Code = Annotated[str, text_limits(30, 1), NoNul]
 Salary = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import Viewer, viewer_for
+from cadence.core.services import assign_fields
 from cadence.people.access import writable_fields
 from cadence.people.models import Department, Employee, EmploymentStatus, Location
 from cadence.people.paths import CycleError, place_department, place_employee
@@ -64,14 +65,6 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _assign(obj: Any, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in unknown})
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
 # --- departments -----------------------------------------------------------
 
 
@@ -80,7 +73,7 @@ def create_department(*, actor: User, **values: Any) -> Department:
     """Create a department, optionally under a parent."""
     _require(can_manage_organisation(viewer_for(actor)))
     department = Department()
-    _assign(department, values, DEPARTMENT_FIELDS)
+    assign_fields(department, values, DEPARTMENT_FIELDS)
     department.full_clean(exclude=["path"])
     department.save()
     place_department(department)
@@ -97,7 +90,7 @@ def update_department(*, actor: User, department: Department, **values: Any) -> 
     _require(can_manage_organisation(viewer_for(actor)))
     department = Department.objects.select_for_update().get(pk=department.pk)
     before = audit.snapshot(department, DEPARTMENT_FIELDS)
-    _assign(department, values, DEPARTMENT_FIELDS)
+    assign_fields(department, values, DEPARTMENT_FIELDS)
     department.full_clean(exclude=["path"])
     try:
         place_department(department)
@@ -136,7 +129,7 @@ def save_location(*, actor: User, location: Location | None = None, **values: An
     creating = location is None
     location = location or Location()
     before = {} if creating else audit.snapshot(location, LOCATION_FIELDS)
-    _assign(location, values, LOCATION_FIELDS)
+    assign_fields(location, values, LOCATION_FIELDS)
     location.full_clean()
     location.save()
     old, new = audit.changed(before, audit.snapshot(location, LOCATION_FIELDS))
@@ -186,7 +179,7 @@ def create_employee(*, actor: User, **values: Any) -> Employee:
     """Add a person to the organisation."""
     viewer = viewer_for(actor)
     employee = Employee()
-    _assign(employee, values, EMPLOYEE_EDITABLE_FIELDS)
+    assign_fields(employee, values, EMPLOYEE_EDITABLE_FIELDS)
     _require(can_edit_employee(viewer, employee))
     _check_writable(viewer, employee, values)
     employee.full_clean(exclude=["reporting_path", "user"])
@@ -212,7 +205,7 @@ def update_employee(
     before = audit.snapshot(employee, EMPLOYEE_EDITABLE_FIELDS)
     previous_manager_id = employee.manager_id
     _check_writable(viewer, employee, values)
-    _assign(employee, values, EMPLOYEE_EDITABLE_FIELDS)
+    assign_fields(employee, values, EMPLOYEE_EDITABLE_FIELDS)
     # An HRBP may not move someone out of the departments they look after.
     _require(can_edit_employee(viewer, employee))
     employee.full_clean(exclude=["reporting_path", "user"])

@@ -1,11 +1,11 @@
-"""`api.as_(user)` is a test client that sends a bearer token for `user`."""
+"""The API test client: `api.as_(user)` sends a bearer token for `user`.
+The `api` fixture itself is in tests/conftest.py."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from cadence.core.models import User
@@ -37,11 +37,6 @@ class Api:
             _, raw = create_token(actor=None, user=user, name="tests")
             self._clients[user.pk] = TokenClient(raw)
         return self._clients[user.pk]
-
-
-@pytest.fixture
-def api(db: None) -> Api:
-    return Api()
 
 
 def ids(response: Any) -> list[int]:
