@@ -1,6 +1,6 @@
 """The `cadence` command: Django's management commands plus Cadence's own.
 
-cadence migrate | serve | worker | demo | createadmin | import-employees
+cadence migrate | serve | worker | demo | createadmin | import-employees | send-reminders
 cadence token create EMAIL | cadence token revoke PREFIX
 cadence <any Django management command>
 """
@@ -15,6 +15,7 @@ ALIASES = {
     "import-employees": "import_employees",
     "export-employees": "export_employees",
     "worker": "db_worker",
+    "send-reminders": "send_goal_reminders",
 }
 
 

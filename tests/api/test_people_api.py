@@ -348,3 +348,11 @@ def test_employee_list_query_budget(api, django_assert_max_num_queries, size):
     assert response.status_code == 200
     assert response.json()["count"] == size and len(response.json()["items"]) == size
     assert AccessLogEntry.objects.count() == size
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(api, org, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    resp = api.as_(org.hr_admin).post("/api/v1/goal-periods", {"name": "x" * 2000})
+    assert resp.status_code == 413
+    assert resp["Content-Type"].startswith("application/json")
+    assert "larger than this server accepts" in resp.json()["detail"]

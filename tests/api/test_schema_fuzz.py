@@ -5,6 +5,7 @@ content type and body are the ones the document promises."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from cadence.core.models import Role
 from cadence.core.tokens import create_token
+from cadence.goals.models import Kpi
 from cadence.wsgi import application
 from tests.factories import (
     CompetencyFactory,
@@ -47,6 +49,10 @@ def hr_admin_token(org) -> Iterator[str]:
     profile = JobProfileFactory()
     profile.expected_proficiencies.create(competency=CompetencyFactory(), level=2)
     LocationFactory()
+    kpi = Kpi.objects.create(
+        name="Deploys", target=20, amber_threshold=15, red_threshold=10, department=org.engineering
+    )
+    kpi.measurements.create(measured_on=dt.date(2026, 1, 1), value=12)
     user = UserFactory(email="fuzz.admin@example.com")
     grant(user, Role.HR_ADMIN)
     _, raw = create_token(actor=None, user=user, name="schemathesis")

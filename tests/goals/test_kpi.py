@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
 from cadence.core.models import AuditEntry
+from cadence.goals.kpi_import import import_measurements
 from cadence.goals.kpis import (
     create_kpi,
-    import_measurements,
     kpi_status,
     record_measurement,
     summaries,

@@ -281,3 +281,11 @@ def test_tree_nests_by_alignment_and_company_page(
 
 def test_pages_need_sign_in(client: Client) -> None:
     assert client.get("/goals/").status_code == 302
+
+
+def test_round_numbers_show_as_people_write_them(client: Client, org: Org) -> None:
+    goal = ObjectiveFactory(owner_employee=org.employee, title="Grow")
+    KeyResultFactory(objective=goal, start_value=0, target_value=100, current_value=100)
+    body = signed_in(client, org.employee.user).get(f"/goals/{goal.pk}/").content.decode()
+    assert "from 0 to 100" in body and "now 100" in body and 'value="100"' in body
+    assert "1E+2" not in body

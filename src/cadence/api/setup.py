@@ -12,6 +12,7 @@ from cadence.api import errors
 from cadence.api.auth import AUTH
 from cadence.api.errors import ErrorOut
 from cadence.goals.api import router as goals_router
+from cadence.goals.api_kpis import router as kpis_router
 from cadence.jobs.api import router as jobs_router
 from cadence.people.api import router as people_router
 
@@ -33,6 +34,7 @@ errors.install(api)
 api.add_router("", people_router)
 api.add_router("", jobs_router)
 api.add_router("", goals_router)
+api.add_router("", kpis_router)
 
 # Added last: its catch-all path must not shadow the real ones.
 fallback = Router()

@@ -90,6 +90,37 @@ def record(
     )
 
 
+def record_each(
+    actor: User | None,
+    action: str,
+    objects: Iterable[models.Model],
+    *,
+    after: Mapping[str, Any] | None = None,
+) -> int:
+    """The same action on many objects (a reminder run, a bulk change): one
+    audit row per object, written in bulk. Must run inside the service's
+    transaction, like `record`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_each must be called inside the service's transaction")
+    base = _actor_fields(actor)
+    request_id = current_request_id()
+    values = _jsonable(after)
+    rows = [
+        AuditEntry(
+            **base,
+            action=action,
+            object_type=object_type(obj),
+            object_id=str(obj.pk),
+            object_label=str(obj)[:254],
+            after=values,
+            request_id=request_id,
+        )
+        for obj in objects
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def record_reads(
     actor: User | None,
     reads: Iterable[tuple[models.Model, Iterable[str]]],

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
@@ -21,11 +20,13 @@ from cadence.api.errors import (
 )
 from cadence.api.fields import MAX_ID
 from cadence.api.pagination import Page, PageParams, paginate
+from cadence.api.related import resolve_related
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.goals import selectors, services
 from cadence.goals.models import CheckIn, GoalPeriod, KeyResult, Objective
 from cadence.goals.schemas import (
+    ApprovalDecision,
     CheckInCreate,
     CheckInOut,
     GoalCreate,
@@ -71,21 +72,7 @@ def _related(user: User, values: dict[str, Any]) -> dict[str, Any]:
         "owner_department": Department.objects.all() if in_org else Department.objects.none(),
         "parent": Objective.objects.visible_to(user),
     }
-    resolved: dict[str, Any] = {}
-    missing: dict[str, str] = {}
-    for name, value in values.items():
-        if name in sources and value is not None:
-            found = sources[name].filter(pk=value).first()
-            if found is None:
-                missing[name] = f"There is no {name.replace('_', ' ')} with id {value}."
-            resolved[name] = found
-        elif name == "description" and value is None:
-            resolved[name] = ""
-        else:
-            resolved[name] = value
-    if missing:
-        raise ValidationError(missing)
-    return resolved
+    return resolve_related(values, sources)
 
 
 def _visible_goal(request: HttpRequest, goal_id: int) -> Objective:
@@ -178,6 +165,7 @@ def list_goals(request: HttpRequest, filters: Query[GoalFilters], page: Query[Pa
             status=filters.status,
             parent=filters.parent,
             scope=filters.scope,
+            approval=filters.approval,
             q=filters.q,
         ),
     )
@@ -227,6 +215,28 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Any:
     version = changes.pop("version", None)
     values = _related(user, changes)
     services.update_objective(actor=user, objective=objective, expected_version=version, **values)
+    return _goal_detail(user, objective.pk)
+
+
+@router.post(
+    "/goals/{goal_id}/approval",
+    response={200: GoalDetailOut, **CHILD_WRITE_ERRORS},
+    summary="Approve a goal or ask for changes",
+    exclude_unset=True,
+)
+def decide_goal_approval(request: HttpRequest, goal_id: int, payload: ApprovalDecision) -> Any:
+    """The owner's manager chain (or an HR admin) decides on a personal goal
+    waiting for approval; nobody decides on their own goal. 403 when the
+    caller may see the goal but not decide on it; 422 when there is nothing
+    to decide or a request for changes has no comment."""
+    user = _user(request)
+    objective = _visible_goal(request, goal_id)
+    services.decide_approval(
+        actor=user,
+        objective=objective,
+        approve=payload.decision == "approve",
+        comment=payload.comment,
+    )
     return _goal_detail(user, objective.pk)
 
 

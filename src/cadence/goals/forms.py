@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cadence.core.models import User
+from cadence.core.numbers import plain_number
 from cadence.core.permissions import viewer_for
 from cadence.goals.models import (
     Confidence,
@@ -24,6 +25,7 @@ from cadence.goals.models import (
     Scope,
     Visibility,
 )
+from cadence.goals.services import PERIOD_FIELDS
 from cadence.people.forms import BootstrapFormMixin, apply_service_errors
 from cadence.people.models import Department, Employee, EmploymentStatus
 
@@ -287,7 +289,7 @@ class CheckInForm(BootstrapFormMixin, forms.Form):
             del self.fields["done"]
             value = self.fields["value"]
             current = key_result.current_value
-            value.initial = current.normalize() if current is not None else None
+            value.initial = plain_number(current) if current is not None else None
             if key_result.unit:
                 value.label = f"Current value ({key_result.unit})"
             value.required = True
@@ -303,3 +305,64 @@ class CheckInForm(BootstrapFormMixin, forms.Form):
         else:
             values["done"] = bool(data.get("done"))
         return values
+
+
+class ApprovalForm(BootstrapFormMixin, forms.Form):
+    """A manager's decision on a report's goal: approve it, or send it back
+    with a comment saying what to change (the service insists on one)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("request_changes", "Ask for changes")]
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you ask for changes: the owner sees it.",
+    )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "approve": self.cleaned_data["decision"] == "approve",
+            "comment": self.cleaned_data.get("comment") or "",
+        }
+
+
+class GoalPeriodForm(BootstrapFormMixin, forms.ModelForm):
+    """A goal period with its goal-setting window, approval rule and
+    check-in reminder interval (HR admin)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = GoalPeriod
+        fields = PERIOD_FIELDS
+        labels = {
+            "starts_on": "Starts on",
+            "ends_on": "Ends on",
+            "setting_opens_on": "Goal setting opens on",
+            "setting_closes_on": "Goal setting closes on",
+            "requires_approval": "Managers approve their reports' goals",
+            "check_in_reminder_days": "Remind after this many days without a check-in",
+        }
+        help_texts = {
+            "setting_opens_on": "Leave empty to allow goal setting from any time.",
+            "setting_closes_on": "After this day only HR can set new goals for the period.",
+        }
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("starts_on", "ends_on", "setting_opens_on", "setting_closes_on")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        self.style_fields()
+
+    def _post_clean(self) -> None:
+        # Model validation belongs to the service.
+        pass
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

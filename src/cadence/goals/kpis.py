@@ -1,5 +1,7 @@
 """KPIs: who may define and measure them, the status and trend of a
-measurement, and measurements imported from a CSV or XLSX file.
+measurement, recording measurements (one, or a batch all-or-nothing), and
+the reads the pages and the API list them with. The file import is in
+`kpi_import.py` and shares the checks and the bulk write below.
 
 Writes follow the goals services: keyword-only, the actor first, one
 transaction, the audit row inside it. A KPI is managed by HR admin, or by
@@ -9,20 +11,21 @@ organisation-wide, so only HR admin manages them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import IO, Any, Literal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from cadence.core import audit
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
+from cadence.core.services import assign_fields
 from cadence.goals.models import Direction, Kpi, KpiMeasurement
-from cadence.people.importing_files import ImportFileError, RowError, Table, parse_file
 
 Status = Literal["green", "amber", "red"]
 Trend = Literal["up", "down", "flat"]
@@ -44,9 +47,12 @@ MEASUREMENT_FIELDS = ("kpi", "measured_on", "value", "note")
 STALE_MESSAGE = "This KPI was changed by someone else. Reload it and try again."
 # A relative change smaller than this, over the trend window, counts as flat.
 FLAT_TOLERANCE = Decimal("0.005")
+# The most measurements one call of record_measurements takes (the API's bulk limit).
+MAX_MEASUREMENTS_PER_CALL = 1000
 # KpiMeasurement.value is DecimalField(max_digits=14, decimal_places=4).
 _MAX_ABS_VALUE = Decimal("1e10")
-_NOTE_MAX = KpiMeasurement._meta.get_field("note").max_length or 300
+_VALUE_STEP = Decimal("0.0001")
+NOTE_MAX = KpiMeasurement._meta.get_field("note").max_length or 300
 
 
 # --- status and trend ------------------------------------------------------------------
@@ -55,7 +61,8 @@ _NOTE_MAX = KpiMeasurement._meta.get_field("note").max_length or 300
 def kpi_status(kpi: Kpi, value: Decimal | int | float) -> Status:
     """Green, amber or red for a measured value (see the Kpi docstring).
     Increase: red at or below red, amber below amber, green otherwise.
-    Decrease mirrors it: red at or above red, amber above amber."""
+    Decrease mirrors it: red at or above red, amber above amber.
+    `with_latest_status` is the same rule in SQL: change both together."""
     v = Decimal(str(value))
     if kpi.direction == Direction.DECREASE:
         if v >= kpi.red_threshold:
@@ -106,15 +113,16 @@ def can_manage_any_kpi(user: User) -> bool:
 # --- KPI definitions ------------------------------------------------------------------
 
 
-def _assign(obj: Any, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in unknown})
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
 def _validate_kpi(kpi: Kpi) -> None:
+    # Said in words before full_clean, which would only name the constraint.
+    if kpi.job_profile_id is not None and kpi.department_id is not None:
+        raise ValidationError(
+            {"department": "A KPI belongs to a job profile or a department, not both."}
+        )
+    if kpi.job_profile_id is None and kpi.department_id is None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: "Attach the KPI to a job profile or a department."}
+        )
     kpi.full_clean()
     if kpi.direction == Direction.DECREASE:
         if kpi.red_threshold < kpi.amber_threshold:
@@ -138,7 +146,7 @@ def create_kpi(*, actor: User, **values: Any) -> Kpi:
     """Define a KPI for a job profile (HR admin) or a department (HR admin,
     or the HRBP for it)."""
     kpi = Kpi()
-    _assign(kpi, values, KPI_FIELDS)
+    assign_fields(kpi, values, KPI_FIELDS)
     if not can_manage_kpi(actor, kpi):
         raise PermissionDenied
     _validate_kpi(kpi)
@@ -157,7 +165,7 @@ def update_kpi(*, actor: User, kpi: Kpi, expected_version: int | None = None, **
     if expected_version is not None and expected_version != kpi.version:
         raise ValidationError({"version": STALE_MESSAGE})
     before = audit.snapshot(kpi, KPI_FIELDS)
-    _assign(kpi, values, KPI_FIELDS)
+    assign_fields(kpi, values, KPI_FIELDS)
     if not can_manage_kpi(actor, kpi):  # e.g. moving it to a department out of scope
         raise PermissionDenied
     _validate_kpi(kpi)
@@ -170,7 +178,91 @@ def update_kpi(*, actor: User, kpi: Kpi, expected_version: int | None = None, **
     return kpi
 
 
-# --- measurements ----------------------------------------------------------------------
+# --- measurements: checks and the bulk write shared with the import ------------------------
+
+
+@dataclass(frozen=True)
+class NewMeasurement:
+    """One value to record for a KPI: the day, the value, an optional note."""
+
+    measured_on: dt.date
+    value: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """A checked measurement of a given KPI, ready for `save_measurements`."""
+
+    kpi: Kpi
+    measured_on: dt.date
+    value: Decimal
+    note: str = ""
+
+
+def value_problem(value: Decimal) -> str | None:
+    """Why `value` cannot be stored as a measurement, or None when it can."""
+    if not value.is_finite():
+        return "The value must be a number."
+    if abs(value) >= _MAX_ABS_VALUE or value != value.quantize(_VALUE_STEP):
+        return "The value must be below 10,000,000,000 with at most 4 decimal places."
+    return None
+
+
+def note_problem(note: str) -> str | None:
+    """Why `note` cannot be stored with a measurement, or None when it can."""
+    if len(note) > NOTE_MAX:
+        return f"Keep the note to at most {NOTE_MAX} characters."
+    if "\x00" in note:
+        return "The note may not contain NUL characters."
+    return None
+
+
+def _problems(item: NewMeasurement) -> dict[str, str]:
+    """{field: message} for whatever is wrong with one measurement."""
+    problems = {"value": value_problem(item.value), "note": note_problem(item.note)}
+    return {name: message for name, message in problems.items() if message}
+
+
+def existing_measurements(
+    rows: Sequence[MeasurementRow],
+) -> dict[tuple[int, dt.date], KpiMeasurement]:
+    """The stored measurements the rows would replace, by (KPI id, day), in
+    one query."""
+    if not rows:
+        return {}
+    found = KpiMeasurement.objects.filter(
+        kpi_id__in={r.kpi.pk for r in rows},
+        measured_on__in={r.measured_on for r in rows},
+    ).only("kpi_id", "measured_on", "value", "note")
+    keys = {(r.kpi.pk, r.measured_on) for r in rows}
+    return {(m.kpi_id, m.measured_on): m for m in found if (m.kpi_id, m.measured_on) in keys}
+
+
+def save_measurements(*, actor: User, rows: Sequence[MeasurementRow]) -> list[KpiMeasurement]:
+    """Insert the rows, replacing the value and note of a day that already
+    has one, in one statement per thousand rows. The rows must be checked
+    and the caller's transaction open: this is the shared bulk write of
+    `record_measurements` and the import, not a service."""
+    return KpiMeasurement.objects.bulk_create(
+        [
+            KpiMeasurement(
+                kpi=r.kpi,
+                measured_on=r.measured_on,
+                value=r.value.quantize(_VALUE_STEP),
+                note=r.note,
+                entered_by=actor,
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["kpi", "measured_on"],
+        update_fields=["value", "note", "entered_by"],
+    )
+
+
+# --- measurements: services --------------------------------------------------------------
 
 
 @transaction.atomic
@@ -181,6 +273,9 @@ def record_measurement(
     replaces the first (the audit keeps the old one)."""
     if not can_manage_kpi(actor, kpi):
         raise PermissionDenied
+    problems = _problems(NewMeasurement(measured_on, value, note))
+    if problems:
+        raise ValidationError(problems)
     measurement = (
         KpiMeasurement.objects.select_for_update().filter(kpi=kpi, measured_on=measured_on).first()
     )
@@ -190,10 +285,9 @@ def record_measurement(
         before: dict[str, Any] = {}
     else:
         before = audit.snapshot(measurement, ("value", "note"))
-    measurement.value = value
+    measurement.value = value.quantize(_VALUE_STEP)
     measurement.note = note
     measurement.entered_by = actor
-    measurement.full_clean(exclude=["kpi", "entered_by"])
     measurement.save()
     old, new = audit.changed(before, audit.snapshot(measurement, MEASUREMENT_FIELDS))
     audit.record(
@@ -206,259 +300,144 @@ def record_measurement(
     return measurement
 
 
-# --- measurement import -------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, for a dry run, would do). With any error,
-    nothing was saved."""
-
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run and self.rows > 0
-
-
-IMPORT_COLUMNS = ("kpi", "measured_on", "value", "note")
-REQUIRED_COLUMNS = ("kpi", "measured_on", "value")
-_COLUMN_SYNONYMS = {
-    "kpi": "kpi",
-    "kpiid": "kpi",
-    "kpiname": "kpi",
-    "measuredon": "measured_on",
-    "date": "measured_on",
-    "value": "value",
-    "note": "note",
-    "notes": "note",
-    "comment": "note",
-}
+def _by_day(measurements: Iterable[KpiMeasurement]) -> dict[str, dict[str, Any]]:
+    """Measurements as {day: {value, note}} for an audit row."""
+    return {m.measured_on.isoformat(): {"value": m.value, "note": m.note} for m in measurements}
 
 
 @dataclass(frozen=True)
-class _Row:
-    line: int
-    kpi: Kpi
-    measured_on: dt.date
-    value: Decimal
-    note: str
+class RecordedMeasurements:
+    """What `record_measurements` saved, in the order given."""
+
+    created: int
+    updated: int
+    measurements: list[KpiMeasurement]
 
 
-def _columns(table: Table) -> tuple[dict[str, int], list[RowError]]:
-    """{field: column index} for the recognised headers, and the missing ones."""
-    found: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        name = _COLUMN_SYNONYMS.get(re.sub(r"[^a-z0-9]", "", header.lower()))
-        if name and name not in found:
-            found[name] = index
-    errors = [
-        RowError(1, name, f'The file needs a "{name}" column.')
-        for name in REQUIRED_COLUMNS
-        if name not in found
-    ]
-    return found, errors
-
-
-def _kpi_lookup(cells: Iterable[str]) -> tuple[dict[int, Kpi], dict[str, list[Kpi]]]:
-    """The KPIs the file names, by id and by lower-cased name, in one query."""
-    cells = list(cells)
-    ids = {int(c) for c in cells if c.isdigit()}
-    names = {c.lower() for c in cells if c and not c.isdigit()}
-    by_id: dict[int, Kpi] = {}
-    by_name: dict[str, list[Kpi]] = {}
-    if not ids and not names:
-        return by_id, by_name
-    # Names are compared case-insensitively in Python: SQLite's LOWER is ASCII-only.
-    for kpi in Kpi.objects.all():
-        if kpi.pk in ids:
-            by_id[kpi.pk] = kpi
-        if kpi.name.lower() in names:
-            by_name.setdefault(kpi.name.lower(), []).append(kpi)
-    return by_id, by_name
-
-
-def _parse_rows(
-    actor: User, table: Table, columns: dict[str, int]
-) -> tuple[list[_Row], list[RowError]]:
-    headers = table.headers
-    kpi_col, date_col, value_col = columns["kpi"], columns["measured_on"], columns["value"]
-    note_col = columns.get("note")
-    by_id, by_name = _kpi_lookup(row[kpi_col] for row in table.rows)
-    rows: list[_Row] = []
-    errors: list[RowError] = []
-    first_line: dict[tuple[int, dt.date], int] = {}
-    for index, cells in enumerate(table.rows):
-        line = table.line_of(index)
-        row_errors: list[RowError] = []
-
-        ref = cells[kpi_col]
-        kpi: Kpi | None = None
-        if not ref:
-            row_errors.append(RowError(line, headers[kpi_col], "Name the KPI (its id or name)."))
-        elif ref.isdigit():
-            kpi = by_id.get(int(ref))
-            if kpi is None:
-                row_errors.append(RowError(line, headers[kpi_col], f"There is no KPI {ref}."))
-        else:
-            matches = by_name.get(ref.lower(), [])
-            if not matches:
-                row_errors.append(
-                    RowError(line, headers[kpi_col], f'There is no KPI called "{ref}".')
-                )
-            elif len(matches) > 1:
-                row_errors.append(
-                    RowError(
-                        line,
-                        headers[kpi_col],
-                        f'Several KPIs are called "{ref}"; use the id of the one you mean.',
-                    )
-                )
-            else:
-                kpi = matches[0]
-        if kpi is not None and not can_manage_kpi(actor, kpi):
-            row_errors.append(
-                RowError(line, headers[kpi_col], "You may not record measurements for this KPI.")
-            )
-            kpi = None
-
-        measured_on: dt.date | None = None
-        text = cells[date_col]
-        try:
-            measured_on = dt.date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            measured_on = None
-        if measured_on is None:
-            message = "Enter the date as YYYY-MM-DD." if text else "Enter the date measured."
-            row_errors.append(RowError(line, headers[date_col], message))
-
-        value: Decimal | None = None
-        text = cells[value_col]
-        try:
-            value = Decimal(text) if text else None
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            message = f'"{text}" is not a number.' if text else "Enter the value."
-            row_errors.append(RowError(line, headers[value_col], message))
-            value = None
-        elif abs(value) >= _MAX_ABS_VALUE or value != value.quantize(Decimal("0.0001")):
-            row_errors.append(
-                RowError(
-                    line,
-                    headers[value_col],
-                    "The value must be below 10,000,000,000 with at most 4 decimal places.",
-                )
-            )
-            value = None
-
-        note = cells[note_col] if note_col is not None else ""
-        if len(note) > _NOTE_MAX:
-            row_errors.append(
-                RowError(
-                    line, headers[note_col or 0], f"Keep the note under {_NOTE_MAX} characters."
-                )
-            )
-
-        if kpi is not None and measured_on is not None:
-            key = (kpi.pk, measured_on)
-            if key in first_line:
-                row_errors.append(
-                    RowError(
-                        line,
-                        headers[date_col],
-                        f"{kpi.name} already has a value for {measured_on.isoformat()} "
-                        f"on line {first_line[key]}.",
-                    )
-                )
-            else:
-                first_line[key] = line
-
-        errors += row_errors
-        if not row_errors and kpi is not None and measured_on is not None and value is not None:
-            rows.append(_Row(line, kpi, measured_on, value, note))
-    return rows, errors
-
-
-def import_measurements(
-    *, actor: User, fileobj: IO[bytes], filename: str, dry_run: bool = False
-) -> ImportResult:
-    """Import KPI measurements from a CSV or XLSX file with the columns kpi
-    (id or name), measured_on (YYYY-MM-DD), value and note. Every row is
-    checked first and every problem reported; if there is any, nothing is
-    saved. A row for a day that already has a value replaces it. One audit
-    row per import."""
-    if not can_manage_any_kpi(actor):
+@transaction.atomic
+def record_measurements(
+    *, actor: User, kpi: Kpi, items: Sequence[NewMeasurement]
+) -> RecordedMeasurements:
+    """Record several values of one KPI, all or nothing: every item is
+    checked first and every problem reported, keyed by the item's position
+    ("3.value"); a day given twice is an error on the later item. A day
+    that already has a value is replaced. One audit row for the batch, with
+    the replaced values as `before`."""
+    if not can_manage_kpi(actor, kpi):
         raise PermissionDenied
-    result = ImportResult(dry_run=dry_run)
-    try:
-        table = parse_file(fileobj, filename)
-    except ImportFileError as exc:
-        result.errors.append(RowError(0, "", str(exc)))
-        return result
-    columns, result.errors = _columns(table)
-    if result.errors:
-        return result
-    rows, result.errors = _parse_rows(actor, table, columns)
-    if result.errors:
-        return result
-    result.rows = len(rows)
-    if not rows:
-        result.errors.append(RowError(0, "", "The file has no measurements."))
-        return result
-    with transaction.atomic():
-        existing = set(
-            KpiMeasurement.objects.filter(
-                kpi_id__in={r.kpi.pk for r in rows},
-                measured_on__in={r.measured_on for r in rows},
-            ).values_list("kpi_id", "measured_on")
+    if not items:
+        raise ValidationError("Send at least one measurement.")
+    if len(items) > MAX_MEASUREMENTS_PER_CALL:
+        raise ValidationError(
+            f"Send at most {MAX_MEASUREMENTS_PER_CALL:,} measurements at a time "
+            f"(this request has {len(items):,})."
         )
-        result.updated = sum((r.kpi.pk, r.measured_on) in existing for r in rows)
-        result.created = len(rows) - result.updated
-        if dry_run:
-            return result
-        KpiMeasurement.objects.bulk_create(
-            [
-                KpiMeasurement(
-                    kpi=r.kpi,
-                    measured_on=r.measured_on,
-                    value=r.value,
-                    note=r.note,
-                    entered_by=actor,
-                )
-                for r in rows
-            ],
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["kpi", "measured_on"],
-            update_fields=["value", "note", "entered_by"],
-        )
-        kpi_ids = sorted({r.kpi.pk for r in rows})
-        # The audit row hangs off the first KPI in the file and lists them all.
-        audit.record(
-            actor,
-            "kpi.measurement.import",
-            rows[0].kpi,
-            after={
-                "filename": filename[:200],
-                "kpis": kpi_ids,
-                "rows": result.rows,
-                "created": result.created,
-                "updated": result.updated,
-            },
-        )
+    errors: dict[str, str] = {}
+    first_index: dict[dt.date, int] = {}
+    for index, item in enumerate(items):
+        for name, message in _problems(item).items():
+            errors[f"{index}.{name}"] = message
+        if item.measured_on in first_index:
+            errors[f"{index}.measured_on"] = (
+                f"Item {first_index[item.measured_on]} already gives a value for "
+                f"{item.measured_on.isoformat()}."
+            )
+        else:
+            first_index[item.measured_on] = index
+    if errors:
+        raise ValidationError(errors)
+
+    # Concurrent batches for one KPI take turns, so the counts and the
+    # audit's "before" are exact.
+    list(Kpi.objects.select_for_update().filter(pk=kpi.pk).values_list("pk", flat=True))
+    rows = [MeasurementRow(kpi, i.measured_on, i.value, i.note) for i in items]
+    replaced = existing_measurements(rows)
+    saved = save_measurements(actor=actor, rows=rows)
+    result = RecordedMeasurements(
+        created=len(rows) - len(replaced), updated=len(replaced), measurements=saved
+    )
+    audit.record(
+        actor,
+        "kpi.measurement.record",
+        kpi,
+        before={"values": _by_day(sorted(replaced.values(), key=lambda m: m.measured_on))},
+        after={"created": result.created, "updated": result.updated, "values": _by_day(saved)},
+    )
     return result
 
 
 # --- reads -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    """How a KPI list may be narrowed; None (or "") leaves a filter off."""
+
+    job_profile: int | None = None
+    department: int | None = None
+    active: bool | None = None
+    status: Status | None = None
+    q: str = ""
+
+
+def with_latest_status(queryset: models.QuerySet[Kpi]) -> models.QuerySet[Kpi]:
+    """The KPIs annotated with `latest_value` and `latest_status` (null when
+    never measured): `kpi_status` in SQL, so a list can be filtered by
+    status and still paginated by the database. Tests check the two agree
+    at every threshold."""
+    latest = (
+        KpiMeasurement.objects.filter(kpi=OuterRef("pk")).order_by("-measured_on").values("value")
+    )
+    decrease = Q(direction=Direction.DECREASE)
+    return queryset.annotate(
+        latest_value=Subquery(
+            latest[:1], output_field=models.DecimalField(max_digits=14, decimal_places=4)
+        )
+    ).annotate(
+        latest_status=Case(
+            When(latest_value__isnull=True, then=Value(None)),
+            When(decrease & Q(latest_value__gte=F("red_threshold")), then=Value("red")),
+            When(decrease & Q(latest_value__gt=F("amber_threshold")), then=Value("amber")),
+            When(decrease, then=Value("green")),
+            When(latest_value__lte=F("red_threshold"), then=Value("red")),
+            When(latest_value__lt=F("amber_threshold"), then=Value("amber")),
+            default=Value("green"),
+            output_field=models.CharField(null=True),
+        )
+    )
+
+
+def kpis_for(user: User, filters: KpiFilters | None = None) -> models.QuerySet[Kpi]:
+    """The KPIs `user` may see, filtered, by name, with their job profile and
+    department (one query for a page)."""
+    f = filters or KpiFilters()
+    queryset: models.QuerySet[Kpi] = Kpi.objects.visible_to(user).select_related(
+        "job_profile", "department"
+    )
+    if f.job_profile is not None:
+        queryset = queryset.filter(job_profile_id=f.job_profile)
+    if f.department is not None:
+        queryset = queryset.filter(department_id=f.department)
+    if f.active is not None:
+        queryset = queryset.filter(is_active=f.active)
+    if f.q:
+        queryset = queryset.filter(name__icontains=f.q)
+    if f.status is not None:
+        # A Q, because the annotation is made in another function.
+        queryset = with_latest_status(queryset).filter(Q(latest_status=f.status))
+    return queryset.order_by("name", "id")
+
+
+def measurements_of(
+    kpi: Kpi, *, since: dt.date | None = None, until: dt.date | None = None
+) -> models.QuerySet[KpiMeasurement]:
+    """A KPI's measurements between two days (both included), newest first."""
+    queryset = KpiMeasurement.objects.filter(kpi=kpi)
+    if since is not None:
+        queryset = queryset.filter(measured_on__gte=since)
+    if until is not None:
+        queryset = queryset.filter(measured_on__lte=until)
+    return queryset.order_by("-measured_on", "-id")
 
 
 @dataclass(frozen=True)
@@ -473,13 +452,23 @@ class KpiSummary:
 
 def summaries(kpis: Iterable[Kpi], *, history: int = 3) -> list[KpiSummary]:
     """Latest value, status and trend for each KPI, in one query for the
-    measurements whatever the number of KPIs."""
+    measurements whatever the number of KPIs. Only the last `history`
+    measurements of each KPI leave the database."""
     kpi_list = list(kpis)
     recent: dict[int, list[KpiMeasurement]] = {k.pk: [] for k in kpi_list}
-    for m in KpiMeasurement.objects.filter(kpi__in=kpi_list).order_by("kpi_id", "-measured_on"):
-        bucket = recent[m.kpi_id]
-        if len(bucket) < history:
-            bucket.append(m)
+    if kpi_list:
+        ranked = (
+            KpiMeasurement.objects.filter(kpi_id__in=list(recent))
+            .annotate(
+                recency=Window(
+                    RowNumber(), partition_by=[F("kpi_id")], order_by=F("measured_on").desc()
+                )
+            )
+            .filter(recency__lte=history)
+            .order_by("kpi_id", "-measured_on")
+        )
+        for m in ranked:
+            recent[m.kpi_id].append(m)
     result = []
     for kpi in kpi_list:
         values = list(reversed(recent[kpi.pk]))

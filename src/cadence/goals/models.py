@@ -4,6 +4,7 @@ measurements over time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -27,8 +28,10 @@ class GoalPeriod(models.Model):
         default=False, help_text="A manager approves their reports' goals."
     )
     check_in_reminder_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Remind owners who have not checked in for this many days."
+        default=14,
+        help_text="Remind owners who have not checked in for this many days (0: no reminders).",
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -40,6 +43,25 @@ class GoalPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def setting_is_open(self, day: dt.date) -> bool:
+        """Whether `day` falls inside the goal-setting window (no window set
+        on a side means open on that side)."""
+        if self.setting_opens_on is not None and day < self.setting_opens_on:
+            return False
+        return self.setting_closes_on is None or day <= self.setting_closes_on
+
+    @property
+    def setting_window_text(self) -> str:
+        """The window in words, for messages and page headers."""
+        opens, closes = self.setting_opens_on, self.setting_closes_on
+        if opens and closes:
+            return f"from {opens:%-d %b %Y} to {closes:%-d %b %Y}"
+        if opens:
+            return f"from {opens:%-d %b %Y}"
+        if closes:
+            return f"until {closes:%-d %b %Y}"
+        return "at any time"
 
 
 class Scope(models.TextChoices):
@@ -129,6 +151,9 @@ class Objective(models.Model):
     approval = models.CharField(
         max_length=20, choices=Approval.choices, default=Approval.NOT_REQUIRED
     )
+    # The approver's last comment, shown to the owner (what to change); the
+    # audit trail keeps every earlier one.
+    approval_comment = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -247,7 +272,11 @@ class CheckIn(models.Model):
     owner's confidence and a comment. The history of a key result."""
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
-    author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    # Nullable: history can be recorded by someone without a login (the demo,
+    # an import from another system), and it outlives a deleted login.
+    author = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     done = models.BooleanField(default=False)
     confidence = models.CharField(max_length=10, choices=Confidence.choices)

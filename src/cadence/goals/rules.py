@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from cadence.core.models import User
 from cadence.core.permissions import Viewer, viewer_for
-from cadence.goals.models import Objective, Scope
+from cadence.goals.models import Approval, Objective, Scope
+
+# Approval decisions a manager can still take (an approved goal is settled;
+# a goal that needs no approval has nothing to decide).
+OPEN_APPROVALS = (Approval.PENDING, Approval.CHANGES_REQUESTED)
 
 
 def can_edit_objective(user: User, objective: Objective) -> bool:
@@ -31,8 +35,17 @@ def can_edit_objective(user: User, objective: Objective) -> bool:
 
 
 def can_approve_objective(viewer: Viewer, objective: Objective) -> bool:
-    """A report's manager chain (and HR admin) approves their personal goals."""
+    """A report's manager chain (and HR admin) approves their personal
+    goals; nobody approves their own."""
     owner = objective.owner_employee
-    if objective.scope != Scope.PERSONAL or owner is None:
+    if objective.scope != Scope.PERSONAL or owner is None or viewer.is_self(owner.pk):
         return False
     return viewer.is_hr_admin or viewer.manages(owner.reporting_path, owner.pk)
+
+
+def can_decide_approval(user: User, objective: Objective) -> bool:
+    """Whether `user` may approve this goal now, or send it back: an open
+    approval on a report's goal, never one's own."""
+    return objective.approval in OPEN_APPROVALS and can_approve_objective(
+        viewer_for(user), objective
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -91,6 +91,7 @@ class GoalOut(Schema):
     visibility: Visibility
     status: ObjectiveStatus
     approval: Approval
+    approval_comment: str = Field(description="The approver's last comment, if any.")
     weight: Decimal
     parent: GoalRef | None = None
     progress: float | None = Field(
@@ -107,7 +108,9 @@ class GoalDetailOut(GoalOut):
 class CheckInOut(Schema):
     id: int
     key_result: GoalRef
-    author: Ref
+    author: Ref | None = Field(
+        None, description="Null when no login recorded it (imported history) or it was deleted."
+    )
     value: Decimal | None
     done: bool
     confidence: Confidence
@@ -147,6 +150,7 @@ def goal_out(
         "visibility": objective.visibility,
         "status": objective.status,
         "approval": objective.approval,
+        "approval_comment": objective.approval_comment,
         "weight": objective.weight,
         "progress": progress,
         "band": band,
@@ -164,10 +168,11 @@ def goal_out(
 
 
 def check_in_out(entry: CheckIn) -> dict[str, Any]:
+    author = entry.author
     return {
         "id": entry.pk,
         "key_result": {"id": entry.key_result.pk, "title": entry.key_result.title},
-        "author": {"id": entry.author.pk, "name": str(entry.author)},
+        "author": {"id": author.pk, "name": str(author)} if author is not None else None,
         "value": entry.value,
         "done": entry.done,
         "confidence": entry.confidence,
@@ -196,6 +201,9 @@ class GoalFilters(Schema):
     status: ObjectiveStatus | None = None
     parent: Id | None = Field(None, description="Goals aligned to this one.")
     scope: Scope | None = None
+    approval: Approval | None = Field(
+        None, description="e.g. `pending`: goals waiting for a manager's approval."
+    )
     q: SearchText = Field("", description="Words in the title.")
 
 
@@ -234,6 +242,14 @@ class GoalPatch(Schema):
     visibility: Visibility | None = None
     status: ObjectiveStatus | None = None
     parent: Id | None = None
+
+
+class ApprovalDecision(Schema):
+    """A manager's decision on a report's goal. Asking for changes needs a
+    comment saying what to change."""
+
+    decision: Literal["approve", "request_changes"]
+    comment: LongText = ""
 
 
 class KeyResultCreate(Schema):

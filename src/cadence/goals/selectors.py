@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from cadence.core.models import User
+from cadence.core.permissions import viewer_for
 from cadence.goals.models import (
+    Approval,
     GoalPeriod,
     KeyResult,
     Objective,
@@ -31,6 +33,7 @@ class GoalFilters:
     status: str | None = None
     parent: int | None = None
     scope: str | None = None
+    approval: str | None = None
     q: str = ""
 
 
@@ -52,6 +55,8 @@ def goals(user: User, filters: GoalFilters | None = None) -> QuerySet[Objective]
         qs = qs.filter(parent_id=f.parent)
     if f.scope:
         qs = qs.filter(scope=f.scope)
+    if f.approval:
+        qs = qs.filter(approval=f.approval)
     if f.q:
         qs = qs.filter(title__icontains=f.q)
     return qs
@@ -114,6 +119,25 @@ def current_period(today: object | None = None) -> GoalPeriod | None:
         .first()
         or GoalPeriod.objects.order_by("-starts_on").first()
     )
+
+
+def awaiting_approval(user: User, period: GoalPeriod | None = None) -> QuerySet[Objective]:
+    """Personal goals waiting for `user`'s decision: their reports' goals
+    (direct and indirect; HR admin: everyone's), never their own."""
+    viewer = viewer_for(user)
+    qs = goals(
+        user,
+        GoalFilters(
+            period=period.pk if period else None, scope=Scope.PERSONAL, approval=Approval.PENDING
+        ),
+    )
+    if viewer.employee_id is not None:
+        qs = qs.exclude(owner_employee_id=viewer.employee_id)
+    if viewer.is_hr_admin:
+        return qs
+    if not viewer.employee_path:
+        return qs.none()
+    return qs.filter(owner_employee__reporting_path__startswith=viewer.employee_path)
 
 
 def company_goals(user: User, period: GoalPeriod) -> QuerySet[Objective]:

@@ -4,6 +4,7 @@ audited with its before and after values."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +24,9 @@ from cadence.goals.models import (
     KeyResult,
     KeyResultType,
     Objective,
+    Scope,
 )
-from cadence.goals.rules import can_approve_objective, can_edit_objective
+from cadence.goals.rules import OPEN_APPROVALS, can_approve_objective, can_edit_objective
 
 OBJECTIVE_FIELDS = (
     "period",
@@ -61,6 +63,32 @@ PERIOD_FIELDS = (
     "check_in_reminder_days",
 )
 STALE_MESSAGE = "This goal was changed by someone else. Reload it and try again."
+STALE_PERIOD_MESSAGE = "This period was changed by someone else. Reload it and try again."
+
+
+def _check_setting_window(actor: User, objective: Objective, today: dt.date | None) -> None:
+    """Outside the period's goal-setting window only HR (an HR admin, or the
+    HRBP for the goal's department) sets new goals: the window is how HR
+    keeps goal setting to a season, and HR must still fix mistakes."""
+    period = objective.period
+    if period.setting_is_open(today or timezone.localdate()):
+        return
+    viewer = viewer_for(actor)
+    department_id = (
+        objective.owner_department_id
+        if objective.scope == Scope.DEPARTMENT
+        else getattr(objective.owner_employee, "department_id", None)
+    )
+    if viewer.is_hr_admin or (
+        department_id is not None and department_id in viewer.hrbp_department_ids
+    ):
+        return
+    raise ValidationError(
+        {
+            "period": f"Goal setting for {period.name} is open {period.setting_window_text}. "
+            "Ask HR if a goal must be set outside that window."
+        }
+    )
 
 
 def _check_parent(objective: Objective, actor: User) -> None:
@@ -88,22 +116,46 @@ def _check_parent(objective: Objective, actor: User) -> None:
 
 
 @transaction.atomic
-def save_period(*, actor: User, period: GoalPeriod | None = None, **values: Any) -> GoalPeriod:
-    """Create or change a goal period (HR admin)."""
+def save_period(
+    *,
+    actor: User,
+    period: GoalPeriod | None = None,
+    expected_version: int | None = None,
+    **values: Any,
+) -> GoalPeriod:
+    """Create or change a goal period (HR admin). With `expected_version`,
+    a concurrent edit is refused."""
     if not viewer_for(actor).is_hr_admin:
         raise PermissionDenied
     creating = period is None
-    period = period or GoalPeriod()
+    if period is None:
+        period = GoalPeriod()
+    else:
+        period = GoalPeriod.objects.select_for_update().get(pk=period.pk)
+        if expected_version is not None and expected_version != period.version:
+            raise ValidationError({"version": STALE_PERIOD_MESSAGE})
     before = {} if creating else audit.snapshot(period, PERIOD_FIELDS)
     assign_fields(period, values, PERIOD_FIELDS)
-    period.full_clean()
+    period.full_clean(exclude=["version"])
     if period.ends_on < period.starts_on:
         raise ValidationError({"ends_on": "The period must end after it starts."})
-    period.save()
+    opens, closes = period.setting_opens_on, period.setting_closes_on
+    if opens is not None and closes is not None and closes < opens:
+        raise ValidationError(
+            {"setting_closes_on": "Goal setting must close on or after the day it opens."}
+        )
+    if closes is not None and closes > period.ends_on:
+        raise ValidationError(
+            {"setting_closes_on": "Goal setting must close by the end of the period."}
+        )
     old, new = audit.changed(before, audit.snapshot(period, PERIOD_FIELDS))
-    if new:
-        action = "goal_period.create" if creating else "goal_period.update"
-        audit.record(actor, action, period, before=old, after=new)
+    if not new:
+        return period
+    if not creating:
+        period.version += 1
+    period.save()
+    action = "goal_period.create" if creating else "goal_period.update"
+    audit.record(actor, action, period, before=old, after=new)
     return period
 
 
@@ -111,16 +163,19 @@ def save_period(*, actor: User, period: GoalPeriod | None = None, **values: Any)
 
 
 @transaction.atomic
-def create_objective(*, actor: User, **values: Any) -> Objective:
+def create_objective(*, actor: User, today: dt.date | None = None, **values: Any) -> Objective:
     """Set a goal: for yourself, for a report (managers), for a department
-    (HRBP, HR admin) or for the company (HR admin)."""
+    (HRBP, HR admin) or for the company (HR admin). Outside the period's
+    goal-setting window only HR may; in a period that requires approval a
+    personal goal waits for the owner's manager."""
     objective = Objective(created_by=actor)
     assign_fields(objective, values, OBJECTIVE_FIELDS)
     if not can_edit_objective(actor, objective):
         raise PermissionDenied
-    if objective.period_id and objective.period.requires_approval and objective.scope == "personal":
-        objective.approval = Approval.PENDING
     objective.full_clean(exclude=["created_by"])
+    _check_setting_window(actor, objective, today)
+    if objective.period.requires_approval and objective.scope == Scope.PERSONAL:
+        objective.approval = Approval.PENDING
     _check_parent(objective, actor)
     objective.save()
     audit.record(actor, "goal.create", objective, after=audit.snapshot(objective, OBJECTIVE_FIELDS))
@@ -129,23 +184,39 @@ def create_objective(*, actor: User, **values: Any) -> Objective:
 
 @transaction.atomic
 def update_objective(
-    *, actor: User, objective: Objective, expected_version: int | None = None, **values: Any
+    *,
+    actor: User,
+    objective: Objective,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+    **values: Any,
 ) -> Objective:
-    """Change a goal. With `expected_version`, a concurrent edit is refused."""
+    """Change a goal. With `expected_version`, a concurrent edit is refused.
+    Moving a goal into another period obeys that period's goal-setting
+    window. When the owner reworks a goal their manager sent back, it goes
+    back to the manager for approval."""
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     if not can_edit_objective(actor, objective):
         raise PermissionDenied
     if expected_version is not None and expected_version != objective.version:
         raise ValidationError({"version": STALE_MESSAGE})
     before = audit.snapshot(objective, OBJECTIVE_FIELDS)
+    before_period = objective.period_id
     assign_fields(objective, values, OBJECTIVE_FIELDS)
     if not can_edit_objective(actor, objective):  # e.g. handing it to someone out of reach
         raise PermissionDenied
     objective.full_clean(exclude=["created_by"])
+    if objective.period_id != before_period:
+        _check_setting_window(actor, objective, today)
     _check_parent(objective, actor)
     old, new = audit.changed(before, audit.snapshot(objective, OBJECTIVE_FIELDS))
     if not new:
         return objective
+    owner_id = objective.owner_employee_id
+    reworked_by_owner = owner_id is not None and viewer_for(actor).is_self(owner_id)
+    if objective.approval == Approval.CHANGES_REQUESTED and reworked_by_owner:
+        old["approval"], new["approval"] = objective.approval, Approval.PENDING.value
+        objective.approval = Approval.PENDING
     objective.version += 1
     objective.save()
     audit.record(actor, "goal.update", objective, before=old, after=new)
@@ -156,13 +227,26 @@ def update_objective(
 def decide_approval(
     *, actor: User, objective: Objective, approve: bool, comment: str = ""
 ) -> Objective:
-    """A manager approves a report's goal, or asks for changes."""
+    """A manager (or HR admin) approves a report's goal, or sends it back
+    with a comment saying what to change. Nobody approves their own goal."""
+    objective = (
+        Objective.objects.select_for_update().select_related("owner_employee").get(pk=objective.pk)
+    )
     if not can_approve_objective(viewer_for(actor), objective):
         raise PermissionDenied
+    if objective.approval not in OPEN_APPROVALS:
+        state = (
+            "needs no approval" if objective.approval == Approval.NOT_REQUIRED else "is approved"
+        )
+        raise ValidationError({"approval": f"This goal {state}; there is nothing to decide."})
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": "Say what should change, so the owner knows."})
     before = {"approval": objective.approval}
     objective.approval = Approval.APPROVED if approve else Approval.CHANGES_REQUESTED
+    objective.approval_comment = comment
     objective.version += 1
-    objective.save(update_fields=["approval", "version", "updated_at"])
+    objective.save(update_fields=["approval", "approval_comment", "version", "updated_at"])
     audit.record(
         actor,
         "goal.approval",

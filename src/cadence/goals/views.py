@@ -12,20 +12,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.exports import download
 from cadence.core.models import User
-from cadence.goals import selectors, services, tree
+from cadence.core.permissions import viewer_for
+from cadence.goals import exporting, selectors, services, tree
 from cadence.goals.forms import (
+    ApprovalForm,
     CheckInForm,
     KeyResultForm,
     ObjectiveForm,
     apply_service_errors,
 )
-from cadence.goals.models import CheckIn, GoalPeriod, KeyResult, Objective
-from cadence.goals.rules import can_edit_objective
+from cadence.goals.models import CheckIn, GoalPeriod, KeyResult, Objective, ObjectiveStatus, Scope
+from cadence.goals.rules import can_decide_approval, can_edit_objective
 
 
 def _user(request: HttpRequest) -> User:
@@ -63,6 +69,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
     """The signed-in person's goals for a period, with progress."""
     period, context = _period_context(request)
     context["rows"] = tree.my_goal_rows(_user(request), period) if period else []
+    context["setting_open"] = period is None or period.setting_is_open(timezone.localdate())
     return render(request, "goals/my_goals.html", context)
 
 
@@ -88,6 +95,72 @@ def goal_tree(request: HttpRequest) -> HttpResponse:
     period, context = _period_context(request)
     context["roots"] = tree.goal_tree(_user(request), period) if period else []
     return render(request, "goals/tree.html", context)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Goals the viewer's reports set that wait for their approval."""
+    user = _user(request)
+    period, context = _period_context(request)
+    pending = list(
+        selectors.awaiting_approval(user, period).order_by(
+            "owner_employee__last_name", "owner_employee__first_name", "title", "id"
+        )
+    )
+    progress = selectors.progress_for(user, [period.pk]) if period else selectors.GoalProgress()
+    context["rows"] = tree.goal_rows(user, pending, progress)
+    context["form"] = ApprovalForm()
+    return render(request, "goals/approvals.html", context)
+
+
+@login_required
+@require_POST
+def decide_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a report's goal or send it back with a comment."""
+    user = _user(request)
+    goal = _visible_goal(request, pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_approval(actor=user, objective=goal, **form.values())
+        except PermissionDenied:
+            raise Http404("No such goal.") from None
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            verb = "Approved" if form.values()["approve"] else "Sent back for changes:"
+            messages.success(request, f"{verb} “{goal.title}”.")
+            return redirect(back or "goals:approvals")
+    for problem in [*form.non_field_errors(), *form.errors.get("comment", [])]:
+        messages.error(request, f"“{goal.title}”: {problem}")
+    return redirect(back or "goals:approvals")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponseBase:
+    """A period's goals the viewer may see, with progress, as CSV or XLSX
+    (?format=csv|xlsx; the list filters scope, status and q apply)."""
+    user = _user(request)
+    if not viewer_for(user).in_organisation:
+        raise Http404
+    period = tree.period_from(request.GET.get("period"))
+    if period is None:
+        raise Http404("No goal period yet.")
+    scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
+    filters = selectors.GoalFilters(
+        scope=scope if scope in Scope.values else None,
+        status=status if status in ObjectiveStatus.values else None,
+        q=request.GET.get("q", "")[:200],
+    )
+    rows = exporting.export_rows(user, period, filters)
+    basename = f"goals-{slugify(period.name) or period.pk}"
+    return download(
+        rows, fmt=request.GET.get("format", "csv"), basename=basename, sheet=exporting.SHEET
+    )
 
 
 @login_required
@@ -142,6 +215,8 @@ def _detail_context(
         ]
     value = progress.of(goal.pk)
     return {
+        "can_decide": can_decide_approval(user, goal),
+        "approval_form": ApprovalForm(),
         "goal": goal,
         "progress": value,
         "band": selectors.band_of(goal, value),

@@ -10,15 +10,20 @@ back unchanged."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import tempfile
 from collections.abc import Iterator
-from decimal import Decimal
 from itertools import islice
-from typing import IO, Any, Protocol
+from typing import Any
 
+from cadence.core.exports import (
+    CONTENT_TYPES,
+    FORMATS,
+    csv_lines,
+    csv_text,
+    dated_filename,
+    write_csv,
+    write_xlsx,
+    xlsx_file,
+)
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.people.access import access_to, visible_fields
@@ -29,11 +34,18 @@ from cadence.people.selectors import DirectoryFilters, directory, employee_recor
 EXPORT_CONTEXT = "export.employees"
 EXPORT_FIELDS = tuple(FIELD_LABELS)  # the import's fields, in the same order
 CHUNK_SIZE = 1000
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+SHEET = "Employees"
+__all__ = [
+    "CONTENT_TYPES",
+    "FORMATS",
+    "csv_lines",
+    "csv_text",
+    "export_filename",
+    "export_rows",
+    "write_csv",
+    "write_xlsx",
+    "xlsx_file",
+]
 
 
 def export_columns(user: User, filters: DirectoryFilters | None = None) -> list[str]:
@@ -84,74 +96,5 @@ def export_rows(
             ]
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
-class TextSink(Protocol):
-    def write(self, value: str, /) -> Any: ...
-
-
-class _Echo:
-    """A file-like object whose write returns what was written (for streaming CSV)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
-    """CSV text, a line at a time, starting with a BOM so Excel reads UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([_text(v) for v in row])
-
-
-def write_csv(rows: Iterator[list[Any]], out: TextSink) -> int:
-    """Write CSV text to `out`; returns the number of employee rows."""
-    count = -1
-    for line in csv_lines(rows):
-        out.write(line)
-        count += 1
-    return max(count - 1, 0)
-
-
-def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes]) -> int:
-    """An XLSX workbook written in openpyxl's write-only (streaming) mode."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Employees")
-    count = -1
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-        count += 1
-    workbook.save(out)
-    return max(count, 0)
-
-
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, dt.date | Decimal):
-        return value
-    return _text(value)
-
-
-def xlsx_file(rows: Iterator[list[Any]]) -> IO[bytes]:
-    """The workbook in a temporary file (on disk past a few MB), rewound."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx(rows, spool)
-    spool.seek(0)
-    return spool
-
-
 def export_filename(fmt: str) -> str:
-    return f"employees-{dt.date.today():%Y-%m-%d}.{fmt}"
-
-
-def csv_text(rows: Iterator[list[Any]]) -> str:
-    """The whole CSV as one string (small exports and tests)."""
-    buffer = io.StringIO()
-    write_csv(rows, buffer)
-    return buffer.getvalue()
+    return dated_filename("employees", fmt)

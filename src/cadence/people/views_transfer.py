@@ -17,24 +17,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.exports import download
 from cadence.core.permissions import viewer_for
-from cadence.people.exporting import (
-    CONTENT_TYPES,
-    csv_lines,
-    export_filename,
-    export_rows,
-    xlsx_file,
-)
+from cadence.people.exporting import SHEET, export_rows
 from cadence.people.forms import DirectoryFilterForm
 from cadence.people.forms_transfer import ImportConfirmForm, ImportMappingForm, ImportUploadForm
 from cadence.people.importing import (
@@ -254,19 +247,6 @@ def export(request: HttpRequest) -> HttpResponseBase:
     """The directory (same filters) as CSV or XLSX, with only what the user may see."""
     if not viewer_for(request.user).in_organisation:
         raise Http404
-    fmt = request.GET.get("format", "csv")
-    if fmt not in CONTENT_TYPES:
-        return HttpResponse("format must be csv or xlsx", status=400, content_type="text/plain")
     filters = DirectoryFilterForm(request.GET).filters()
     rows = export_rows(request.user, filters)  # type: ignore[arg-type]
-    filename = export_filename(fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(rows), content_type=CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
-    file_response = FileResponse(
-        xlsx_file(rows), as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"]
-    )
-    file_response["Cache-Control"] = "no-store"
-    return file_response
+    return download(rows, fmt=request.GET.get("format", "csv"), basename="employees", sheet=SHEET)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cadence.core.models import User
 from cadence.core.request_context import reset_request_id, set_request_id
-from cadence.people.exporting import FORMATS, export_rows, write_csv, write_xlsx
+from cadence.people.exporting import FORMATS, SHEET, export_rows, write_csv, write_xlsx
 from cadence.people.models import EmploymentStatus
 from cadence.people.selectors import DirectoryFilters
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                     count = write_csv(rows, out)
             else:
                 with Path(output).open("wb") as binary:
-                    count = write_xlsx(rows, binary)
+                    count = write_xlsx(rows, binary, sheet=SHEET)
         finally:
             reset_request_id(token)
         if output != "-":

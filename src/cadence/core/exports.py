@@ -1,0 +1,121 @@
+"""Tabular exports shared by every app: rows (header first) written as
+streaming CSV or as an XLSX workbook, and the download response for either.
+Apps produce the rows (visibility and field rules are theirs); this module
+only writes them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any, Protocol
+
+from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def cell_text(value: Any) -> str:
+    """A cell as CSV text: ISO dates, blanks for None."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+class TextSink(Protocol):
+    def write(self, value: str, /) -> Any: ...
+
+
+class _Echo:
+    """A file-like object whose write returns what was written (for streaming CSV)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
+    """CSV text, a line at a time, starting with a BOM so Excel reads UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow([cell_text(v) for v in row])
+
+
+def write_csv(rows: Iterator[list[Any]], out: TextSink) -> int:
+    """Write CSV text to `out`; returns the number of rows after the header."""
+    count = -1
+    for line in csv_lines(rows):
+        out.write(line)
+        count += 1
+    return max(count - 1, 0)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, dt.date | Decimal):
+        return value
+    return cell_text(value)
+
+
+def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes], *, sheet: str = "Sheet1") -> int:
+    """An XLSX workbook written in openpyxl's write-only (streaming) mode;
+    returns the number of rows after the header."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])  # Excel's limit on sheet names
+    count = -1
+    for row in rows:
+        worksheet.append([_xlsx_value(v) for v in row])
+        count += 1
+    workbook.save(out)
+    return max(count, 0)
+
+
+def xlsx_file(rows: Iterator[list[Any]], *, sheet: str = "Sheet1") -> IO[bytes]:
+    """The workbook in a temporary file (on disk past a few MB), rewound."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx(rows, spool, sheet=sheet)
+    spool.seek(0)
+    return spool
+
+
+def csv_text(rows: Iterator[list[Any]]) -> str:
+    """The whole CSV as one string (small exports and tests)."""
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
+    return buffer.getvalue()
+
+
+def dated_filename(basename: str, fmt: str) -> str:
+    return f"{basename}-{dt.date.today():%Y-%m-%d}.{fmt}"
+
+
+def download(rows: Iterator[list[Any]], *, fmt: str, basename: str, sheet: str) -> HttpResponseBase:
+    """The rows as a file download: CSV streamed a line at a time, XLSX
+    built in a spooled file. Never cached: exports hold personal data. An
+    unknown format is a 400 saying which ones there are."""
+    if fmt not in CONTENT_TYPES:
+        return HttpResponse(
+            "format must be csv or xlsx", status=400, content_type="text/plain; charset=utf-8"
+        )
+    filename = dated_filename(basename, fmt)
+    response: HttpResponseBase
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            xlsx_file(rows, sheet=sheet),
+            as_attachment=True,
+            filename=filename,
+            content_type=CONTENT_TYPES["xlsx"],
+        )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,45 @@
+"""`cadence send-reminders`: queue the check-in reminders of every goal
+period running today. Meant to run once a day from cron or a systemd timer
+(`0 8 * * * cadence send-reminders`); a worker (`cadence worker`) sends
+them. Running it twice reminds nobody twice (see the task)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from cadence.goals.models import GoalPeriod
+from cadence.goals.tasks import periods_running, send_check_in_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue check-in reminders for the goal periods running today (or --period ID). "
+        "Run it daily; a `cadence worker` sends them. --now sends them in this process."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--period", type=int, help="only this goal period (its id)")
+        parser.add_argument(
+            "--now", action="store_true", help="send in this process instead of queueing"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["period"] is not None:
+            periods = list(GoalPeriod.objects.filter(pk=options["period"]))
+            if not periods:
+                raise CommandError(f"There is no goal period {options['period']}.")
+        else:
+            periods = periods_running(timezone.localdate())
+        if not periods:
+            self.stdout.write("No goal period is running today: nothing to remind.")
+            return
+        for period in periods:
+            if options["now"]:
+                count = send_check_in_reminders.call(period.pk)
+                self.stdout.write(f"{period.name}: reminded {count} goal owners.")
+            else:
+                result = send_check_in_reminders.enqueue(period.pk)
+                self.stdout.write(f"{period.name}: reminders queued (task {result.id}).")
