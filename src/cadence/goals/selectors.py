@@ -104,6 +104,15 @@ def progress_for(user: User, period_ids: Iterable[int]) -> GoalProgress:
     return GoalProgress(progress=rollup(ids, facts, children), key_results=dict(krs))
 
 
+def key_results_of(goals: Iterable[Objective]) -> dict[int, list[KeyResult]]:
+    """The key results of these goals (already visible), in one query."""
+    found: dict[int, list[KeyResult]] = defaultdict(list)
+    ids = [g.pk for g in goals]
+    for kr in KeyResult.objects.filter(objective_id__in=ids).order_by("objective_id", "id"):
+        found[kr.objective_id].append(kr)
+    return found
+
+
 def band_of(objective: Objective, progress: float | None) -> Band:
     return band(progress, aspirational=objective.is_aspirational)
 

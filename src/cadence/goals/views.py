@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
@@ -31,6 +33,7 @@ from cadence.goals.forms import (
     apply_service_errors,
 )
 from cadence.goals.models import CheckIn, GoalPeriod, KeyResult, Objective, ObjectiveStatus, Scope
+from cadence.goals.progress import Band
 from cadence.goals.rules import can_decide_approval, can_edit_objective
 
 
@@ -99,16 +102,21 @@ def goal_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Goals the viewer's reports set that wait for their approval."""
+    """Goals the viewer's reports set that wait for their approval, a page
+    at a time (an HR admin may have thousands)."""
     user = _user(request)
     period, context = _period_context(request)
-    pending = list(
-        selectors.awaiting_approval(user, period).order_by(
-            "owner_employee__last_name", "owner_employee__first_name", "title", "id"
-        )
+    pending = selectors.awaiting_approval(user, period).order_by(
+        "owner_employee__last_name", "owner_employee__first_name", "title", "id"
     )
-    progress = selectors.progress_for(user, [period.pk]) if period else selectors.GoalProgress()
-    context["rows"] = tree.goal_rows(user, pending, progress)
+    page = Paginator(pending, settings.CADENCE_PAGE_SIZE).get_page(request.GET.get("page"))
+    goals = list(page.object_list)
+    key_results = selectors.key_results_of(goals)
+    context["rows"] = [
+        tree.GoalRow(goal=g, progress=None, band=Band.NONE, key_results=key_results[g.pk])
+        for g in goals
+    ]
+    context["page_obj"] = page
     context["form"] = ApprovalForm()
     return render(request, "goals/approvals.html", context)
 

@@ -1,6 +1,7 @@
 """The demo organisation: a realistic, deterministic company (departments,
-locations, jobs, pay grades, a competency framework and employees in a
-reporting tree) plus the demo logins, generated in bulk.
+locations, jobs, pay grades, a competency framework, employees in a
+reporting tree, and their goals and KPIs) plus the demo logins, generated in
+bulk.
 
 The same number of employees, seed and `today` give the same organisation.
 Trees get explicit ids so that their materialised paths are computed in
@@ -22,6 +23,7 @@ from django.db import connection, models, transaction
 
 from cadence.core import audit
 from cadence.core.models import Role, RoleAssignment, User
+from cadence.goals.demo import MODELS_WITH_EXPLICIT_IDS, generate_demo_goals, wipe_demo_goals
 from cadence.jobs.models import (
     BehaviouralIndicator,
     Competency,
@@ -93,8 +95,9 @@ def organisation_exists() -> bool:
 
 
 def wipe_organisation() -> None:
-    """Delete employees, departments, locations and jobs. Logins and the
-    audit and access logs stay (they are append-only)."""
+    """Delete goals and KPIs, employees, departments, locations and jobs.
+    Logins and the audit and access logs stay (they are append-only)."""
+    wipe_demo_goals()  # first: goals and KPIs hang off employees, departments and jobs
     Employee.objects.update(manager=None)
     Employee.objects.all().delete()
     Department.objects.update(parent=None)
@@ -266,7 +269,8 @@ class _Builder:
         users = self.create_logins(links)
         self.create_employees(links, users)
         self.grant_roles(users)
-        _reset_sequences([Department, Employee])
+        self.rows += generate_demo_goals(rng=self.rng, today=self.today).rows
+        _reset_sequences([Department, Employee, *MODELS_WITH_EXPLICIT_IDS])
         return DemoSummary(
             employees=len(self.nodes),
             departments=len(self.departments),

@@ -15,8 +15,9 @@ from cadence.people.models import Employee
 class Command(BaseCommand):
     help = (
         "Create a realistic demo organisation (departments, locations, jobs, competencies, "
-        "employees in a reporting tree) and the demo logins. Same --employees and --seed, "
-        "same organisation."
+        "employees in a reporting tree, two quarters of goals with check-ins, KPIs with a "
+        "year of measurements) and the demo logins. Same --employees and --seed, same "
+        "organisation."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,8 +51,9 @@ class Command(BaseCommand):
         if populated and not force:
             raise CommandError(
                 f"The organisation already has {Employee.objects.count()} employees. "
-                "Pass --force to delete the organisation (employees, departments, locations, "
-                "jobs; not the audit log) and generate it again, or --if-empty to keep it."
+                "Pass --force to delete the organisation (goals and KPIs, employees, departments, "
+                "locations, jobs; not the audit log) and generate it again, or --if-empty to "
+                "keep it."
             )
         started = time.perf_counter()
         summary = generate_demo_organisation(
