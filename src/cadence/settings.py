@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cadence.people",
     "cadence.jobs",
     "cadence.goals",
+    "cadence.reviews",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("people/", include("cadence.people.urls")),
     path("jobs/", include("cadence.jobs.urls")),
     path("goals/", include("cadence.goals.urls")),
+    path("reviews/", include("cadence.reviews.urls")),
 ]

@@ -15,6 +15,7 @@ from cadence.goals.api import router as goals_router
 from cadence.goals.api_kpis import router as kpis_router
 from cadence.jobs.api import router as jobs_router
 from cadence.people.api import router as people_router
+from cadence.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Cadence API",
@@ -35,6 +36,7 @@ api.add_router("", people_router)
 api.add_router("", jobs_router)
 api.add_router("", goals_router)
 api.add_router("", kpis_router)
+api.add_router("", reviews_router)
 
 # Added last: its catch-all path must not shadow the real ones.
 fallback = Router()

@@ -1,0 +1,97 @@
+"""Who may see which review records. One place, used by every page,
+endpoint, export and report of the reviews app (DESIGN §2: visibility is
+one function per model).
+
+- Cycles: HR (admin and HRBPs) and executives see every cycle; anyone else
+  the cycles they take part in or write a review in.
+- Assignments (who reviews whom, of which kind, and its status): the
+  reviewer; HR admin; the HRBP for the reviewee's department; the
+  reviewee's manager chain — except that an anonymous upward review is
+  never shown to the manager chain of the manager it is about (they manage
+  the writer too, but it would tell them who said what), and the reviewee
+  sees no assignment about them but their own self review. What a reviewee
+  reads of the answers is decided by the released result's disclosure
+  rules, not here.
+- Results: the employee once released; their manager chain; the HRBP for
+  their department; HR admin; executives over their department once
+  released.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from cadence.core.permissions import Viewer, viewer_for
+
+if TYPE_CHECKING:
+    from cadence.core.models import User
+
+
+NOTHING = Q(pk__in=[])
+
+
+def cycle_condition(user: User) -> Q | None:
+    """The cycles `user` may see (None: all of them)."""
+    from cadence.reviews.models import CycleParticipant, ReviewAssignment
+
+    viewer = viewer_for(user)
+    if viewer.is_hr or viewer.executive_department_ids:
+        return None
+    if viewer.employee_id is None:
+        return NOTHING
+    me = viewer.employee_id
+    # Subqueries rather than joins, so the cycle list needs no DISTINCT.
+    return Q(pk__in=CycleParticipant.objects.filter(employee_id=me).values("cycle_id")) | Q(
+        pk__in=ReviewAssignment.objects.filter(reviewer_id=me).values("cycle_id")
+    )
+
+
+def _manager_chain_q(viewer: Viewer, prefix: str) -> Q:
+    """Rows whose `prefix` employee is below the viewer in the reporting tree."""
+    if viewer.employee_id is None or not viewer.employee_path:
+        return NOTHING
+    return Q(**{f"{prefix}__reporting_path__startswith": viewer.employee_path}) & ~Q(
+        **{f"{prefix}_id": viewer.employee_id}
+    )
+
+
+def assignment_condition(user: User) -> Q | None:
+    """The assignments `user` may see (None: all of them)."""
+    from cadence.reviews.models import ReviewerKind
+
+    viewer = viewer_for(user)
+    if viewer.is_hr_admin:
+        return None
+    condition = NOTHING
+    if viewer.employee_id is not None:
+        condition |= Q(reviewer_id=viewer.employee_id)
+        anonymous_upward = Q(kind=ReviewerKind.UPWARD, cycle__upward_anonymous=True)
+        condition |= _manager_chain_q(viewer, "reviewee") & ~anonymous_upward
+    if viewer.hrbp_department_ids:
+        condition |= Q(reviewee__department_id__in=viewer.hrbp_department_ids)
+    return condition
+
+
+def result_condition(user: User) -> Q | None:
+    """The results `user` may see (None: all of them)."""
+    viewer = viewer_for(user)
+    if viewer.is_hr_admin:
+        return None
+    condition = NOTHING
+    if viewer.employee_id is not None:
+        condition |= Q(employee_id=viewer.employee_id, released_at__isnull=False)
+        condition |= _manager_chain_q(viewer, "employee")
+    if viewer.hrbp_department_ids:
+        condition |= Q(employee__department_id__in=viewer.hrbp_department_ids)
+    if viewer.executive_department_ids:
+        condition |= Q(
+            employee__department_id__in=viewer.executive_department_ids, released_at__isnull=False
+        )
+    return condition
+
+
+def can_manage_cycles(user: User) -> bool:
+    """Designing, launching and changing cycles is the HR admin's job."""
+    return viewer_for(user).is_hr_admin

@@ -1,0 +1,6 @@
+"""Routes of the reviews pages for writing; included by reviews/urls.py under the
+"reviews" namespace."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
