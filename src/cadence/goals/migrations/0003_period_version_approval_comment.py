@@ -4,25 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goals', '0002_checkin_author_nullable'),
+        ("goals", "0002_checkin_author_nullable"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='goalperiod',
-            name='version',
+            model_name="goalperiod",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='objective',
-            name='approval_comment',
+            model_name="objective",
+            name="approval_comment",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='goalperiod',
-            name='check_in_reminder_days',
-            field=models.PositiveSmallIntegerField(default=14, help_text='Remind owners who have not checked in for this many days (0: no reminders).'),
+            model_name="goalperiod",
+            name="check_in_reminder_days",
+            field=models.PositiveSmallIntegerField(
+                default=14,
+                help_text="Remind owners who have not checked in for this many days (0: no reminders).",
+            ),
         ),
     ]
