@@ -230,7 +230,10 @@ def decide_approval(
     """A manager (or HR admin) approves a report's goal, or sends it back
     with a comment saying what to change. Nobody approves their own goal."""
     objective = (
-        Objective.objects.select_for_update().select_related("owner_employee").get(pk=objective.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the owner join.
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("owner_employee")
+        .get(pk=objective.pk)
     )
     if not can_approve_objective(viewer_for(actor), objective):
         raise PermissionDenied
