@@ -104,6 +104,10 @@ def test_two_periods_the_current_one_contains_today(demo: tuple[GoalPeriod, Goal
         assert period.setting_opens_on < period.starts_on < period.setting_closes_on
         assert period.check_in_reminder_days == 14
     assert current.requires_approval and not previous.requires_approval
+    # People trying the demo can set goals in the current quarter, not the last.
+    assert current.setting_is_open(TODAY) and not previous.setting_is_open(TODAY)
+    assert current.setting_closes_on is not None
+    assert current.setting_closes_on <= current.ends_on
 
 
 def test_company_department_and_personal_goals_in_each_period(

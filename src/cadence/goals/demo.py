@@ -226,12 +226,17 @@ class _GoalBuilder:
         periods = []
         for day, approval in ((current_start - dt.timedelta(days=1), False), (self.today, True)):
             start, end, name = quarter_of(day)
+            closes = start + dt.timedelta(days=21)
+            if end >= self.today:
+                # Keep the current window open through the coming weeks (never
+                # past the quarter), so people trying the demo can set a goal.
+                closes = max(closes, min(end, self.today + dt.timedelta(days=28)))
             row = GoalPeriod.objects.create(
                 name=name,
                 starts_on=start,
                 ends_on=end,
                 setting_opens_on=start - dt.timedelta(days=14),
-                setting_closes_on=start + dt.timedelta(days=21),
+                setting_closes_on=closes,
                 requires_approval=approval,
                 check_in_reminder_days=REMINDER_DAYS,
             )
