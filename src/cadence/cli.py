@@ -15,7 +15,7 @@ ALIASES = {
     "import-employees": "import_employees",
     "export-employees": "export_employees",
     "worker": "db_worker",
-    "send-reminders": "send_goal_reminders",
+    "send-reminders": "send_reminders",
 }
 
 

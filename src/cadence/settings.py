@@ -182,6 +182,21 @@ TASKS = {
     }
 }
 
+# --- E-mail (notifications) -------------------------------------------------
+# The console by default (mails are printed by the worker); SMTP once a host is set.
+EMAIL_HOST = os.environ.get("CADENCE_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("CADENCE_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CADENCE_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CADENCE_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("CADENCE_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("CADENCE_EMAIL_FROM", "cadence@localhost")
+# Links in e-mails are made absolute with this (e.g. https://cadence.example.com).
+CADENCE_BASE_URL = os.environ.get("CADENCE_BASE_URL", "")
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -133,11 +133,11 @@ def test_daily_command_covers_running_periods_only(org: Org, settings: Any) -> N
     stale_goal(org, now, org.employee)
     stale_goal(org, past, org.peer)
     out = StringIO()
-    call_command("send_goal_reminders", stdout=out)
+    call_command("send_reminders", stdout=out)
     assert "Now: reminders queued" in out.getvalue() and "Past" not in out.getvalue()
     assert reminded() == [str(org.employee.pk)]
     out = StringIO()
-    call_command("send_goal_reminders", "--period", str(past.pk), "--now", stdout=out)
+    call_command("send_reminders", "--period", str(past.pk), "--now", stdout=out)
     assert "Past: reminded 1 goal owners." in out.getvalue()
 
 

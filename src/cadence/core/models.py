@@ -1,5 +1,5 @@
 """Core records shared by every app: logins, roles, the audit trail, the
-access log of sensitive reads, and API tokens."""
+access log of sensitive reads, API tokens and notifications."""
 
 from __future__ import annotations
 
@@ -215,3 +215,35 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Notification(models.Model):
+    """A notice to one person: shown in the app to their login and e-mailed
+    to their address. `key` names the event, and (recipient, key) is unique,
+    so a reminder task can run as often as it likes and still tell each
+    person about each event once."""
+
+    recipient = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="uniq_notification_event"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["emailed_at"], name="notification_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,7 +1,9 @@
-"""`cadence send-reminders`: queue the check-in reminders of every goal
-period running today. Meant to run once a day from cron or a systemd timer
-(`0 8 * * * cadence send-reminders`); a worker (`cadence worker`) sends
-them. Running it twice reminds nobody twice (see the task)."""
+"""`cadence send-reminders`: the daily reminders. Queues the check-in
+reminders of every goal period running today and the review notifications
+(assigned, due soon, overdue) of every running cycle. Meant to run once a
+day from cron or a systemd timer (`0 8 * * * cadence send-reminders`); a
+worker (`cadence worker`) does the sending. Running it twice tells nobody
+anything twice."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from django.utils import timezone
 
 from cadence.goals.models import GoalPeriod
 from cadence.goals.tasks import periods_running, send_check_in_reminders
+from cadence.reviews.notifications import send_review_notifications
 
 
 class Command(BaseCommand):
     help = (
-        "Queue check-in reminders for the goal periods running today (or --period ID). "
-        "Run it daily; a `cadence worker` sends them. --now sends them in this process."
+        "Queue the daily reminders: goal check-ins for the periods running today (or "
+        "--period ID) and review notifications for the running cycles. A `cadence worker` "
+        "sends them; --now sends them in this process."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        now: bool = options["now"]
         if options["period"] is not None:
             periods = list(GoalPeriod.objects.filter(pk=options["period"]))
             if not periods:
@@ -34,12 +39,19 @@ class Command(BaseCommand):
         else:
             periods = periods_running(timezone.localdate())
         if not periods:
-            self.stdout.write("No goal period is running today: nothing to remind.")
-            return
+            self.stdout.write("No goal period is running today: no check-in reminders.")
         for period in periods:
-            if options["now"]:
+            if now:
                 count = send_check_in_reminders.call(period.pk)
                 self.stdout.write(f"{period.name}: reminded {count} goal owners.")
             else:
                 result = send_check_in_reminders.enqueue(period.pk)
                 self.stdout.write(f"{period.name}: reminders queued (task {result.id}).")
+        if options["period"] is not None:
+            return
+        if now:
+            count = send_review_notifications.call()
+            self.stdout.write(f"Reviews: {count} new notifications.")
+        else:
+            result = send_review_notifications.enqueue()
+            self.stdout.write(f"Reviews: notifications queued (task {result.id}).")
