@@ -1,0 +1,248 @@
+"""Reads of cycles for the list, the cycle page, its monitoring block and
+the controlled-change pages, always starting from `visible_to`. Each
+function runs a fixed number of queries (grouped aggregates, not a query
+per cycle, person or department)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+
+from cadence.core.models import User
+from cadence.core.permissions import viewer_for
+from cadence.people.models import Employee, EmploymentStatus
+from cadence.reviews.models import (
+    OPEN_ASSIGNMENT,
+    AssignmentStatus,
+    Cycle,
+    CycleParticipant,
+    CyclePhase,
+    ParticipantStatus,
+    PhaseKind,
+    ReviewAssignment,
+    ReviewerKind,
+)
+
+# Which assignments each phase's deadline is for.
+PHASE_ASSIGNMENT_KINDS: dict[str, tuple[str, ...]] = {
+    PhaseKind.SELF_REVIEW: (ReviewerKind.SELF,),
+    PhaseKind.PEER_REVIEW: (ReviewerKind.PEER, ReviewerKind.UPWARD),
+    PhaseKind.MANAGER_REVIEW: (ReviewerKind.MANAGER,),
+}
+LIVE = ~Q(status=AssignmentStatus.CANCELLED)
+SUBMITTED = Q(status=AssignmentStatus.SUBMITTED)
+
+
+def cycles_for(user: User, stage: str | None = None) -> QuerySet[Cycle]:
+    """The cycles `user` may see, newest first, with the template joined."""
+    qs = Cycle.objects.visible_to(user).select_related("template", "goal_period")
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.order_by("-created_at", "-id")
+
+
+def get_visible_cycle(user: User, pk: int) -> Cycle:
+    """The cycle, or Cycle.DoesNotExist when `user` may not see it."""
+    return cycles_for(user).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Submitted out of live (not cancelled) assignments."""
+
+    key: str
+    label: str
+    submitted: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.submitted / self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    cycle: Cycle
+    participants: int | None
+    completion: Completion
+    next_phase: CyclePhase | None
+
+
+def cycle_rows(user: User, cycles: Sequence[Cycle], today: dt.date) -> list[CycleRow]:
+    """A page of cycles with, for HR, how many take part; for everyone the
+    completion of the assignments they may see and the next deadline.
+    Three queries, whatever the number of cycles."""
+    ids = [c.pk for c in cycles]
+    counts: dict[int, int] = {}
+    if viewer_for(user).is_hr and ids:
+        counts = dict(
+            CycleParticipant.objects.filter(cycle_id__in=ids, status=ParticipantStatus.ACTIVE)
+            .order_by()
+            .values_list("cycle_id")
+            .annotate(n=Count("pk"))
+            .values_list("cycle_id", "n")
+        )
+    done: dict[int, tuple[int, int]] = {}
+    if ids:
+        rows = (
+            ReviewAssignment.objects.visible_to(user)
+            .filter(LIVE, cycle_id__in=ids)
+            .order_by()
+            .values("cycle_id")
+            .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
+        )
+        done = {r["cycle_id"]: (r["submitted"], r["total"]) for r in rows}
+    upcoming: dict[int, CyclePhase] = {}
+    for phase in CyclePhase.objects.filter(cycle_id__in=ids, due_on__gte=today).order_by(
+        "due_on", "id"
+    ):
+        upcoming.setdefault(phase.cycle_id, phase)
+    return [
+        CycleRow(
+            cycle=c,
+            participants=counts.get(c.pk, 0) if viewer_for(user).is_hr else None,
+            completion=Completion("all", "All reviews", *done.get(c.pk, (0, 0))),
+            next_phase=upcoming.get(c.pk),
+        )
+        for c in cycles
+    ]
+
+
+# --- monitoring ------------------------------------------------------------------------
+
+
+def _visible_assignments(user: User, cycle: Cycle) -> QuerySet[ReviewAssignment]:
+    return ReviewAssignment.objects.visible_to(user).filter(LIVE, cycle=cycle).order_by()
+
+
+def completion_by_kind(user: User, cycle: Cycle) -> list[Completion]:
+    """Submitted / total by kind of review (one query), over the
+    assignments `user` may see."""
+    rows = {
+        r["kind"]: r
+        for r in _visible_assignments(user, cycle)
+        .values("kind")
+        .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
+    }
+    return [
+        Completion(kind, label, rows[kind]["submitted"], rows[kind]["total"])
+        for kind, label in ReviewerKind.choices
+        if kind in rows
+    ]
+
+
+def completion_by_department(user: User, cycle: Cycle) -> list[Completion]:
+    """Submitted / total by the reviewee's department (one query)."""
+    rows = (
+        _visible_assignments(user, cycle)
+        .values("reviewee__department_id", "reviewee__department__name")
+        .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
+        .order_by("reviewee__department__name")
+    )
+    return [
+        Completion(
+            str(r["reviewee__department_id"] or ""),
+            r["reviewee__department__name"] or "No department",
+            r["submitted"],
+            r["total"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: CyclePhase
+    open: int | None
+    overdue: int | None
+
+    @property
+    def is_past(self) -> bool:
+        return self.overdue is not None and self.overdue > 0
+
+
+def phase_statuses(
+    user: User, cycle: Cycle, today: dt.date, phases: Sequence[CyclePhase] | None = None
+) -> list[PhaseStatus]:
+    """Each phase with how many of its reviews are still open and, once
+    its deadline has passed, overdue (one query, two without `phases`).
+    Phases without reviews of their own (nomination, calibration, …) show
+    no counts."""
+    if phases is None:
+        phases = list(cycle.phases.order_by("due_on", "id"))
+    open_by_kind: dict[str, int] = defaultdict(int)
+    for kind, n in (
+        _visible_assignments(user, cycle)
+        .filter(status__in=OPEN_ASSIGNMENT)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    ):
+        open_by_kind[kind] = n
+    statuses = []
+    for phase in phases:
+        kinds = PHASE_ASSIGNMENT_KINDS.get(phase.kind)
+        if kinds is None:
+            statuses.append(PhaseStatus(phase, None, None))
+            continue
+        still_open = sum(open_by_kind[k] for k in kinds)
+        statuses.append(PhaseStatus(phase, still_open, still_open if phase.due_on < today else 0))
+    return statuses
+
+
+# --- participants and their reviews ------------------------------------------------------
+
+
+def manager_changed_q() -> Q:
+    """Participants whose manager in the reporting line (unless they left)
+    is no longer the one who writes their manager review."""
+    current_gone = Q(employee__manager__isnull=True) | Q(
+        employee__manager__status=EmploymentStatus.TERMINATED
+    )
+    return (Q(manager__isnull=True) & ~current_gone) | (
+        Q(manager__isnull=False) & (current_gone | ~Q(employee__manager_id=F("manager_id")))
+    )
+
+
+def participant_list(
+    cycle: Cycle, q: str = "", status: str | None = None, changed: bool = False
+) -> QuerySet[CycleParticipant]:
+    """A cycle's participants by name, with what a row shows joined."""
+    qs = CycleParticipant.objects.filter(cycle=cycle).select_related(
+        "employee__department", "employee__manager", "manager"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if changed:
+        qs = qs.filter(manager_changed_q(), status=ParticipantStatus.ACTIVE)
+    if q:
+        qs = qs.filter(
+            Q(employee__first_name__icontains=q)
+            | Q(employee__last_name__icontains=q)
+            | Q(employee__preferred_name__icontains=q)
+            | Q(employee__employee_number__iexact=q)
+        )
+    return qs.order_by("employee__last_name", "employee__first_name", "employee_id")
+
+
+def current_manager(employee: Employee) -> Employee | None:
+    """Who would write the manager review now (the manager must be joined)."""
+    manager = employee.manager
+    if manager is None or manager.status == EmploymentStatus.TERMINATED:
+        return None
+    return manager
+
+
+def participant_assignments(cycle: Cycle, employee: Employee) -> list[ReviewAssignment]:
+    """Every assignment about `employee` or written by them in the cycle,
+    cancelled ones included (one query)."""
+    return list(
+        ReviewAssignment.objects.filter(cycle=cycle)
+        .filter(Q(reviewee=employee) | Q(reviewer=employee))
+        .select_related("reviewer", "reviewee")
+        .order_by("reviewee_id", "kind", "id")
+    )

@@ -1,0 +1,106 @@
+"""Query budgets: the cycle pages and list endpoints run the same number of
+queries for 5 rows as for 60."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cadence.reviews.models import Cycle, CyclePhase
+from tests.api_client import Api
+from tests.conftest import Org
+from tests.review_factories import simple_template
+from tests.reviews.cycle_helpers import PHASES, add_team, design, launched
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [5, 60]
+QueryCounter = Callable[[int], Any]
+
+
+def many_cycles(org: Org, size: int) -> None:
+    template = simple_template()
+    cycles = Cycle.objects.bulk_create(
+        Cycle(name=f"Cycle {i}", template=template, stage="self_review") for i in range(size)
+    )
+    CyclePhase.objects.bulk_create(
+        CyclePhase(cycle=c, kind=p["kind"], due_on=p["due_on"]) for c in cycles for p in PHASES
+    )
+    launched(org.hr_admin, name="Real one")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cycle_list_budget(
+    client: Client, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    many_cycles(org, size)
+    for user in (org.hr_admin, org.employee.user):
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            assert client.get("/reviews/cycles/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cycle_api_list_budget(
+    api: Api, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    many_cycles(org, size)
+    client = api.as_(org.hr_admin)
+    with django_assert_max_num_queries(8):
+        resp = client.get("/api/v1/cycles", limit=100)
+    assert resp.json()["count"] == size + 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_running_cycle_page_budget(
+    client: Client, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    add_team(org.lead, org.platform, size)
+    cycle = launched(org.hr_admin, include_upward=True)
+    for user in (org.hr_admin, org.hrbp, org.employee.user):
+        client.force_login(user)
+        with django_assert_max_num_queries(14):
+            assert client.get(f"/reviews/cycles/{cycle.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_draft_cycle_page_and_preview_budget(
+    client: Client, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    add_team(org.lead, org.platform, size)
+    cycle = design(org.hr_admin, rule_department_ids=[org.engineering.pk])
+    client.force_login(org.hr_admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/reviews/cycles/{cycle.pk}/").status_code == 200
+    for show in ("in", "out", "no_manager"):
+        with django_assert_max_num_queries(12):
+            assert client.get(f"/reviews/cycles/{cycle.pk}/preview/?show={show}").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_participant_pages_budget(
+    client: Client, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    add_team(org.lead, org.platform, size)
+    cycle = launched(org.hr_admin, include_upward=True)
+    client.force_login(org.hr_admin)
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/reviews/cycles/{cycle.pk}/participants/").status_code == 200
+    with django_assert_max_num_queries(10):
+        resp = client.get(f"/reviews/cycles/{cycle.pk}/participants/{org.lead.pk}/")
+    assert resp.status_code == 200 and len(resp.context["by"]) == size + 2
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cycle_api_budgets(
+    api: Api, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    add_team(org.lead, org.platform, size)
+    cycle = launched(org.hr_admin)
+    client = api.as_(org.hr_admin)
+    for path in ("preview?show=in", "participants", "completion"):
+        with django_assert_max_num_queries(8):
+            assert client.get(f"/api/v1/cycles/{cycle.pk}/{path}").status_code == 200
