@@ -122,8 +122,19 @@ def test_cycles_visible_to_participants_reviewers_and_hr(org: Org, cycle: Cycle)
 
     assert names(org.employee.user) == {cycle.name}
     assert names(org.peer.user) == {cycle.name, "Sales only"}  # a participant, and a reviewer
-    assert names(org.other_manager.user) == set()
+    assert names(org.other_manager.user) == {"Sales only"}  # their report takes part
     assert (
         names(org.hr_admin) == names(org.hrbp) == names(org.executive) == {cycle.name, "Sales only"}
     )
     assert names(org.auditor) == set() and names(org.outsider) == set()
+
+
+def test_a_skip_level_manager_sees_the_cycles_of_their_organisation(org: Org) -> None:
+    cycle = CycleFactory(name="Platform only")
+    ParticipantFactory(
+        cycle=cycle, employee=org.employee
+    )  # reports to lead, who reports to manager
+    for user in (org.manager.user, org.lead.user, org.ceo.user):
+        assert Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists()
+    for user in (org.peer.user, org.other_manager.user):
+        assert not Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists()

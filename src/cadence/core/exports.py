@@ -22,11 +22,34 @@ CONTENT_TYPES = {
 }
 
 
+# A text cell starting with one of these is run as a formula by Excel and
+# LibreOffice (CSV and XLSX alike): a comment of "=HYPERLINK(...)" would
+# become a live link. Such text gets a leading apostrophe, which the
+# spreadsheet shows as plain text (OWASP's advice for CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def restored(text: str) -> str:
+    """Undo `_defused` when a file Cadence exported is imported again."""
+    if text[:1] == "'" and text[1:2] and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def cell_text(value: Any) -> str:
-    """A cell as CSV text: ISO dates, blanks for None."""
+    """A cell as CSV text: ISO dates, blanks for None, text that a
+    spreadsheet would run as a formula defused. Numbers stay numbers."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _defused(value)
+    return str(value)
 
 
 class TextSink(Protocol):
@@ -60,7 +83,7 @@ def write_csv(rows: Iterator[list[Any]], out: TextSink) -> int:
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, dt.date | Decimal):
         return value
-    return cell_text(value)
+    return cell_text(value)  # openpyxl would store text starting with "=" as a formula
 
 
 def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes], *, sheet: str = "Sheet1") -> int:

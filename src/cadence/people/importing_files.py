@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+from cadence.core.exports import restored
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 
@@ -189,7 +191,7 @@ def _cell_text(value: Any) -> str:
         if value.is_integer():
             return str(int(value))
         return format(Decimal(repr(value)), "f")
-    return str(value).strip()
+    return restored(str(value).strip())
 
 
 def _headers(raw: list[str]) -> list[str]:
@@ -227,7 +229,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
     start = 1
     try:
         for cells in reader:
-            yield start, [c.strip() for c in cells]
+            yield start, [restored(c.strip()) for c in cells]
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(f"Line {reader.line_num}: {exc}") from None

@@ -3,7 +3,8 @@ endpoint, export and report of the reviews app (DESIGN §2: visibility is
 one function per model).
 
 - Cycles: HR (admin and HRBPs) and executives see every cycle; anyone else
-  the cycles they take part in or write a review in.
+  the cycles they or their reports (at any depth) take part in, or that
+  they write a review in.
 - Assignments (who reviews whom, of which kind, and its status): the
   reviewer; HR admin; the HRBP for the reviewee's department; the
   reviewee's manager chain — except that an anonymous upward review is
@@ -42,8 +43,15 @@ def cycle_condition(user: User) -> Q | None:
     if viewer.employee_id is None:
         return NOTHING
     me = viewer.employee_id
-    # Subqueries rather than joins, so the cycle list needs no DISTINCT.
-    return Q(pk__in=CycleParticipant.objects.filter(employee_id=me).values("cycle_id")) | Q(
+    # Subqueries rather than joins, so the cycle list needs no DISTINCT. A
+    # manager sees the cycles their reports (at any depth) take part in, so
+    # a skip-level manager can follow their organisation's results.
+    taking_part = CycleParticipant.objects.filter(employee_id=me)
+    if viewer.employee_path:
+        taking_part = CycleParticipant.objects.filter(
+            employee__reporting_path__startswith=viewer.employee_path
+        )
+    return Q(pk__in=taking_part.values("cycle_id")) | Q(
         pk__in=ReviewAssignment.objects.filter(reviewer_id=me).values("cycle_id")
     )
 

@@ -1,0 +1,103 @@
+"""In a real browser: the review form autosaves a few seconds after typing,
+a second tab's save is refused without losing what was typed there, and a
+tab closed before the autosave leaves a draft the reviewer can restore."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from cadence.reviews.form_items import items_for
+from cadence.reviews.models import Answer, ReviewAssignment, ReviewerKind
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.conftest import Org
+from tests.factories import PASSWORD
+from tests.reviews.writing_support import questions_template, review, running_cycle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(chromium_path()),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def http_settings(settings: Any) -> Any:
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    return settings
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+
+
+def text_answer(a: ReviewAssignment) -> str:
+    key = items_for(a)[1].key
+    answer = Answer.objects.filter(assignment=a, item=key).first()
+    return answer.text if answer else ""
+
+
+def test_autosave_conflict_and_draft(
+    live_server: Any, http_settings: Any, org: Org, browser: Browser
+) -> None:
+    cycle = running_cycle(org, template=questions_template(3))
+    a = review(cycle, org.employee, org.employee, ReviewerKind.SELF)
+    url = f"{live_server.url}/reviews/assignments/{a.pk}/"
+    context = browser.new_context()
+    first = context.new_page()
+    first.set_default_timeout(10_000)
+    sign_in(first, live_server.url, "employee@example.com")
+
+    first.goto(f"{live_server.url}/reviews/")
+    first.get_by_role("link", name=re.compile("Start")).click()
+    expect(first.get_by_role("heading", level=1)).to_have_text("Your self review")
+    second = context.new_page()  # the same review open in another tab
+    second.set_default_timeout(10_000)
+    second.goto(url)
+
+    first.get_by_label("Question 1?").fill("Written in the first tab")
+    expect(first.locator("#save-status")).to_contain_text("Saved", timeout=8_000)
+    assert text_answer(a) == "Written in the first tab"
+    first.get_by_label("3 · Meets").check()
+    first.get_by_label("Question 1?").focus()  # leaving a field saves at once
+    expect(first.locator("#save-status [data-review-saved='3']")).to_have_count(1)
+
+    second.get_by_label("Question 1?").fill("Written in the second tab")
+    expect(second.locator("#save-status")).to_contain_text("saved somewhere else", timeout=8_000)
+    expect(second.get_by_label("Question 1?")).to_have_value("Written in the second tab")
+    assert text_answer(a) == "Written in the first tab"
+
+    # Reloading offers what the second tab typed back, as a draft.
+    second.reload()
+    expect(second.locator("#draft-notice")).to_be_visible()
+    second.get_by_role("button", name="Restore them").click()
+    expect(second.get_by_label("Question 1?")).to_have_value("Written in the second tab")
+    expect(second.locator("#save-status")).to_contain_text("Saved", timeout=8_000)
+    assert text_answer(a) == "Written in the second tab"
+    first.close()
+
+    # A tab closed before the autosave fired leaves a draft.
+    second.get_by_label("Question 1?").fill("Typed, then the tab closed")
+    second.close(run_before_unload=False)
+    third = context.new_page()
+    third.set_default_timeout(10_000)
+    third.goto(url)
+    expect(third.locator("#draft-notice")).to_be_visible()
+    third.get_by_role("button", name="Restore them").click()
+    expect(third.locator("#save-status")).to_contain_text("Saved", timeout=8_000)
+    assert text_answer(a) == "Typed, then the tab closed"
+    context.close()
