@@ -1,6 +1,7 @@
 """In a real browser: the review form autosaves a few seconds after typing,
-a second tab's save is refused without losing what was typed there, and a
-tab closed before the autosave leaves a draft the reviewer can restore."""
+a second tab's save is refused without losing what was typed there, a tab
+closed before the autosave leaves a draft the reviewer can restore after
+reopening it, and the finished self review is submitted and locked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from cadence.reviews.form_items import items_for
-from cadence.reviews.models import Answer, ReviewAssignment, ReviewerKind
+from cadence.reviews.models import Answer, AssignmentStatus, ReviewAssignment, ReviewerKind
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.conftest import Org
 from tests.factories import PASSWORD
@@ -100,4 +101,22 @@ def test_autosave_conflict_and_draft(
     third.get_by_role("button", name="Restore them").click()
     expect(third.locator("#save-status")).to_contain_text("Saved", timeout=8_000)
     assert text_answer(a) == "Typed, then the tab closed"
+
+    # Answer what is still required (the restored draft was the second tab's,
+    # from before the rating was given) and submit: the review is locked.
+    third.get_by_label("3 · Meets").check()
+    third.get_by_label("Sometimes").check()
+    # Let the autosave land first: the test server's in-memory SQLite serves
+    # one writer at a time.
+    expect(third.locator("#save-status")).to_contain_text("Saved", timeout=8_000)
+    expect(third.locator("#save-status [data-review-saved]")).to_have_count(1)
+    third.wait_for_timeout(3500)
+    third.get_by_role("button", name=re.compile("Review and submit")).click()
+    third.get_by_role("button", name="Submit review").click()
+    expect(third.get_by_text(re.compile("submitted", re.I)).first).to_be_visible()
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.SUBMITTED
+    assert text_answer(a) == "Typed, then the tab closed"
+    third.goto(url)
+    expect(third.get_by_label("Question 1?")).to_be_disabled()
     context.close()
