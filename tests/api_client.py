@@ -26,6 +26,9 @@ class TokenClient:
     def patch(self, path: str, body: Any) -> Any:
         return self.client.patch(path, json.dumps(body), content_type="application/json")
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(path, json.dumps(body), content_type="application/json")
+
 
 class Api:
     def __init__(self) -> None:

@@ -115,15 +115,20 @@ def test_unable_to_rate_items_are_left_out_of_a_section(org: Org) -> None:
     assert result.computed_score == Decimal("3.500")
 
 
-def test_items_only_hr_reads_still_count_in_the_score_of_record(org: Org) -> None:
+@pytest.mark.parametrize("audience", ["hr", "manager"])
+def test_items_the_reviewee_cannot_read_do_not_count_in_the_score(org: Org, audience: str) -> None:
+    """The score of record is built from what the reviewee reads too: one
+    built on hidden ratings would let them work those out from the section
+    scores they are shown (found in the security review)."""
     scenario = build(org, peers=0, upward=0)
     review = scenario.reviewee.reviews_about.get(kind=ReviewerKind.MANAGER)
     questions = scenario.sections[SectionKind.QUESTIONS]
-    hidden = QuestionFactory(section=questions, text="Potential?", audience="hr", position=4)
+    hidden = QuestionFactory(section=questions, text="Potential?", audience=audience, position=4)
     answer(review, questions, f"q{hidden.pk}", rating=Decimal(5))
     result = compute_result(cycle=scenario.cycle, employee=scenario.reviewee)
-    # Questions section (3 + 5) / 2 = 4: (2*3 + 3 + 4) / 4 = 3.25
-    assert result.computed_score == Decimal("3.250")
+    # Questions section = 3 (the hidden 5 left out): (2*3 + 3 + 3) / 4 = 3.0,
+    # where counting it would give (2*3 + 3 + 4) / 4 = 3.25.
+    assert result.computed_score == Decimal("3.000")
 
 
 def test_no_submitted_manager_review_means_no_computed_score(org: Org) -> None:
@@ -333,7 +338,7 @@ def test_release_per_department_includes_the_departments_below(org: Org) -> None
     cycle.refresh_from_db()
     assert cycle.stage == Stage.CALIBRATION
     assert AuditEntry.objects.filter(action="review_result.release").count() == 3
-    entry = AuditEntry.objects.get(action="cycle.release_results")
+    entry = AuditEntry.objects.get(action="review_cycle.release_results")
     assert entry.after == {"department": org.engineering.pk, "released": 3, "not_ready": 0}
 
 
@@ -348,7 +353,7 @@ def test_release_all_skips_results_not_ready(org: Org) -> None:
     assert summary.cycle_released
     cycle.refresh_from_db()
     assert cycle.stage == Stage.RELEASED
-    assert AuditEntry.objects.filter(action="cycle.stage", object_id=str(cycle.pk)).exists()
+    assert AuditEntry.objects.filter(action="review_cycle.stage", object_id=str(cycle.pk)).exists()
 
 
 def test_nothing_ready_to_release_is_an_error(org: Org) -> None:

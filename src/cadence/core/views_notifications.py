@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cadence.core import notifications
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 
 
@@ -48,6 +49,9 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification read (`id`) or all of them, then go back to the list."""
     raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    one = parse_id(raw)
+    if raw and one is None:
+        return redirect("notifications")  # not an id: nothing to mark
+    ids = [one] if one is not None else None
     notifications.mark_read(actor=_user(request), ids=ids)
     return redirect("notifications")

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from cadence.core import audit
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 from cadence.goals.kpis import (
     MeasurementRow,
@@ -83,8 +84,8 @@ def _columns(table: Table) -> tuple[dict[str, int], list[RowError]]:
 def _kpi_lookup(cells: Iterable[str]) -> tuple[dict[int, Kpi], dict[str, list[Kpi]]]:
     """The KPIs the file names, by id and by lower-cased name, in one query."""
     cells = list(cells)
-    ids = {int(c) for c in cells if c.isdigit()}
-    names = {c.lower() for c in cells if c and not c.isdigit()}
+    ids = {i for i in (parse_id(c) for c in cells) if i is not None}
+    names = {c.lower() for c in cells if c and parse_id(c) is None}
     by_id: dict[int, Kpi] = {}
     by_name: dict[str, list[Kpi]] = {}
     if not ids and not names:
@@ -116,7 +117,7 @@ def _parse_rows(
         kpi: Kpi | None = None
         if not ref:
             row_errors.append(RowError(line, headers[kpi_col], "Name the KPI (its id or name)."))
-        elif ref.isdigit():
+        elif parse_id(ref) is not None:
             kpi = by_id.get(int(ref))
             if kpi is None:
                 row_errors.append(RowError(line, headers[kpi_col], f"There is no KPI {ref}."))

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 from cadence.goals import selectors
 from cadence.goals.models import GoalPeriod, KeyResult, Objective, Scope
@@ -53,8 +54,9 @@ def goal_rows(
 
 def period_from(raw: str | None) -> GoalPeriod | None:
     """The period chosen by ?period=, else the current one."""
-    if raw and raw.isdigit():
-        chosen = GoalPeriod.objects.filter(pk=int(raw)).first()
+    wanted = parse_id(raw)
+    if wanted is not None:
+        chosen = GoalPeriod.objects.filter(pk=wanted).first()
         if chosen is not None:
             return chosen
     return selectors.current_period()

@@ -17,11 +17,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.exports import download
+from cadence.core.ids import local_next, parse_id
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.goals import exporting, selectors, services, tree
@@ -59,7 +59,8 @@ def _editable_goal(request: HttpRequest, pk: int) -> Objective:
 def _period_context(request: HttpRequest) -> tuple[GoalPeriod | None, dict[str, Any]]:
     periods = list(GoalPeriod.objects.order_by("-starts_on"))
     raw = request.GET.get("period", "")
-    chosen = next((p for p in periods if raw.isdigit() and p.pk == int(raw)), None)
+    wanted = parse_id(raw)
+    chosen = next((p for p in periods if p.pk == wanted), None)
     period = chosen or (selectors.current_period() if periods else None)
     return period, {"period": period, "periods": periods}
 
@@ -127,9 +128,7 @@ def decide_approval(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve a report's goal or send it back with a comment."""
     user = _user(request)
     goal = _visible_goal(request, pk)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = ""
+    back = local_next(request, request.POST.get("next"))
     form = ApprovalForm(request.POST)
     if form.is_valid():
         try:
@@ -277,8 +276,9 @@ def create(request: HttpRequest) -> HttpResponse:
     period = tree.period_from(request.GET.get("period"))
     if period is not None:
         initial["period"] = period.pk
-    if request.GET.get("parent", "").isdigit():
-        initial["parent"] = int(request.GET["parent"])
+    parent_id = parse_id(request.GET.get("parent"))
+    if parent_id is not None:
+        initial["parent"] = parent_id
     form = ObjectiveForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

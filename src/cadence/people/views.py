@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cadence.core.ids import parse_id
 from cadence.core.permissions import viewer_for
 from cadence.people import selectors, services
 from cadence.people.access import PROTECTED_FIELDS, access_to, visible_fields, visible_manager
@@ -168,7 +169,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     focus: Employee | None = None
     expanded: list[int] = []
     focus_id = request.GET.get("focus", "")
-    if focus_id.isdigit():
+    if parse_id(focus_id) is not None:
         focus = _visible_employee(request, int(focus_id))
         expanded = focus.manager_chain_ids
     top, children = org_chart_rows(request.user, expanded)  # type: ignore[arg-type]

@@ -10,7 +10,8 @@ one function per model).
   reviewee's manager chain — except that an anonymous upward review is
   never shown to the manager chain of the manager it is about (they manage
   the writer too, but it would tell them who said what), and the reviewee
-  sees no assignment about them but their own self review. What a reviewee
+  sees no assignment about them but their own self review — whatever their
+  role (an HR admin or HRBP who is reviewed included). What a reviewee
   reads of the answers is decided by the released result's disclosure
   rules, not here.
 - Results: the employee once released; their manager chain; the HRBP for
@@ -65,13 +66,25 @@ def _manager_chain_q(viewer: Viewer, prefix: str) -> Q:
     )
 
 
+def not_about_self(viewer: Viewer) -> Q | None:
+    """Whatever else a role allows, nobody sees the reviews written about
+    them except their own self review: an HR admin or HRBP who is reviewed
+    is a reviewee like anyone else (it would tell them who wrote what)."""
+    if viewer.employee_id is None:
+        return None
+    from cadence.reviews.models import ReviewerKind
+
+    return ~Q(reviewee_id=viewer.employee_id) | Q(kind=ReviewerKind.SELF)
+
+
 def assignment_condition(user: User) -> Q | None:
     """The assignments `user` may see (None: all of them)."""
     from cadence.reviews.models import ReviewerKind
 
     viewer = viewer_for(user)
+    own_exclusion = not_about_self(viewer)
     if viewer.is_hr_admin:
-        return None
+        return own_exclusion
     condition = NOTHING
     if viewer.employee_id is not None:
         condition |= Q(reviewer_id=viewer.employee_id)
@@ -79,7 +92,7 @@ def assignment_condition(user: User) -> Q | None:
         condition |= _manager_chain_q(viewer, "reviewee") & ~anonymous_upward
     if viewer.hrbp_department_ids:
         condition |= Q(reviewee__department_id__in=viewer.hrbp_department_ids)
-    return condition
+    return condition if own_exclusion is None else condition & own_exclusion
 
 
 def result_condition(user: User) -> Q | None:

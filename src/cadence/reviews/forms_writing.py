@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cadence.core.ids import parse_id
 from cadence.core.numbers import plain_number
 from cadence.people.forms import BootstrapFormMixin
 from cadence.reviews.form_items import FormItem
@@ -159,8 +160,8 @@ class ReviewAnswersForm(BootstrapFormMixin, forms.Form):
 def posted_peer_ids(values: list[str]) -> list[int]:
     """The peer ids of a nomination form, in order, without repeats; values
     that are not ids are dropped (the service reports unknown people)."""
-    ids = [int(v) for v in values if v.isdigit() and 0 < int(v) < 2**63]
-    return list(dict.fromkeys(ids))
+    ids = [parse_id(v) for v in values]
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 class DecisionForm(forms.Form):

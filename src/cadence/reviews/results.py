@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from cadence.reviews.models import (
     Answer,
+    AnswerAudience,
     AssignmentStatus,
     Cycle,
     RatingLevel,
@@ -150,16 +151,24 @@ def weighted_score(
     return None if score is None else quantize_score(score)
 
 
+# Ratings on manager- or HR-only items are shown to those readers, but the
+# score of record is built only from what the reviewee reads too.
+SCORED_AUDIENCES = (AnswerAudience.REVIEWEE.value,)
+
+
 def score_of_record(
     sheet: ScoreSheet | None, frame: ScoringFrame
 ) -> tuple[Decimal | None, RatingLevel | None]:
-    """The computed score and level: from the manager review's ratings
-    (every item, whoever may read it), per section, weighted. The level is
-    mapped from the score as stored and shown, so the two always agree."""
+    """The computed score and level: from the manager review's ratings, per
+    section, weighted. Only ratings the reviewee may read count: a score must
+    be explainable to the person it is about, and one built on hidden
+    ratings would let them work those out from the section scores they see.
+    The level is mapped from the score as stored and shown, so the two
+    always agree."""
     review = sheet.manager_review() if sheet is not None else None
     if review is None:
         return None, None
-    score = weighted_score(frame.sections, review.section_scores())
+    score = weighted_score(frame.sections, review.section_scores(SCORED_AUDIENCES))
     return score, map_to_level(score, frame.levels)
 
 

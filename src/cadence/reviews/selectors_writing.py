@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from cadence.core import audit
+from cadence.core.ids import MAX_ID
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.goals.models import KeyResult, Objective
@@ -112,9 +113,12 @@ def get_visible_assignment(user: User, pk: int) -> ReviewAssignment:
 
 
 def may_read_answers(user: User, assignment: ReviewAssignment) -> bool:
-    """The reviewer, and an HR admin (read-only)."""
+    """The reviewer, and an HR admin (read-only) — but never the reviewee,
+    whatever their role: what they may read comes with their released result."""
     viewer = viewer_for(user)
-    return viewer.is_self(assignment.reviewer_id) or viewer.is_hr_admin
+    if viewer.is_self(assignment.reviewer_id):
+        return True
+    return viewer.is_hr_admin and not viewer.is_self(assignment.reviewee_id)
 
 
 def may_write(user: User, assignment: ReviewAssignment) -> bool:
@@ -327,8 +331,15 @@ def nominations_visible_to(user: User) -> QuerySet[PeerNomination]:
     it would tell them who reviews them."""
     viewer = viewer_for(user)
     queryset = PeerNomination.objects.all()
+    me = viewer.employee_id
+    # A reviewee who is also HR sees their own nominations only as a reviewee
+    # (when they chose the names themselves).
+    not_mine = Q(pk__in=[]) if me is None else ~Q(reviewee_id=me)
+    mine_as_nominator = (
+        Q(pk__in=[]) if me is None else Q(reviewee_id=me, cycle__peer_nominator=Nominator.REVIEWEE)
+    )
     if viewer.is_hr_admin:
-        return queryset
+        return queryset if me is None else queryset.filter(not_mine | mine_as_nominator)
     condition = Q(nominated_by_id=viewer.user_id) if viewer.user_id else Q(pk__in=[])
     if viewer.employee_id is not None:
         condition |= Q(reviewee_id=viewer.employee_id, cycle__peer_nominator=Nominator.REVIEWEE)
@@ -337,7 +348,8 @@ def nominations_visible_to(user: User) -> QuerySet[PeerNomination]:
                 reviewee_id=viewer.employee_id
             )
     if viewer.hrbp_department_ids:
-        condition |= Q(reviewee__department_id__in=viewer.hrbp_department_ids)
+        in_scope = Q(reviewee__department_id__in=viewer.hrbp_department_ids)
+        condition |= in_scope if me is None else in_scope & not_mine
     return queryset.filter(condition)
 
 
@@ -415,6 +427,8 @@ def nomination_duties(user: User) -> list[NominationDuty]:
 def nomination_participant(user: User, cycle_id: int, employee_id: int) -> CycleParticipant:
     """The participant whose nominations `user` manages or may read (the
     nominator, their manager chain, HR), or CycleParticipant.DoesNotExist."""
+    if not (0 < cycle_id <= MAX_ID and 0 < employee_id <= MAX_ID):
+        raise CycleParticipant.DoesNotExist  # past the column's range: no such row
     participant = (
         CycleParticipant.objects.select_related("cycle", "employee", "manager")
         .filter(
@@ -424,11 +438,15 @@ def nomination_participant(user: User, cycle_id: int, employee_id: int) -> Cycle
     )
     viewer = viewer_for(user)
     reviewee = participant.employee
+    # HR roles do not open their own nominations: as a reviewee they see
+    # them only when they are the cycle's nominator.
+    as_hr = not viewer.is_self(reviewee.pk) and (
+        viewer.is_hr_admin or reviewee.department_id in viewer.hrbp_department_ids
+    )
     allowed = (
         may_nominate(user, participant.cycle, participant)
-        or viewer.is_hr_admin
+        or as_hr
         or viewer.manages(reviewee.reporting_path, reviewee.pk)
-        or reviewee.department_id in viewer.hrbp_department_ids
     )
     if not allowed:
         raise CycleParticipant.DoesNotExist

@@ -279,11 +279,15 @@ def release_results(
         cycle.version += 1
         cycle.save(update_fields=["stage", "version", "updated_at"])
         audit.record(
-            actor, "cycle.stage", cycle, before={"stage": before_stage}, after={"stage": "released"}
+            actor,
+            "review_cycle.stage",
+            cycle,
+            before={"stage": before_stage},
+            after={"stage": "released"},
         )
     audit.record(
         actor,
-        "cycle.release_results",
+        "review_cycle.release_results",
         cycle,
         after={
             "department": department.pk if department else None,

@@ -2,7 +2,7 @@
 (admin), cycles (design, launch, changes, monitoring), writing (my reviews,
 the review form, peer nominations) and results (release, read, acknowledge)."""
 
-from cadence.reviews import urls_admin, urls_cycles, urls_results, urls_writing
+from cadence.reviews import urls_admin, urls_cycles, urls_extra, urls_results, urls_writing
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *urls_cycles.urlpatterns,
     *urls_writing.urlpatterns,
     *urls_results.urlpatterns,
+    *urls_extra.urlpatterns,
 ]

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.exports import download
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 from cadence.people.forms import apply_service_errors
 from cadence.reviews import results_export
@@ -200,8 +201,9 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_cycles(user):
         raise PermissionDenied
     initial: dict[str, Any] = {}
-    if request.GET.get("department", "").isdigit():
-        initial["department"] = int(request.GET["department"])
+    department_id = parse_id(request.GET.get("department"))
+    if department_id is not None:
+        initial["department"] = department_id
     form = ReleaseForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

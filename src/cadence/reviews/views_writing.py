@@ -21,9 +21,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.ids import local_next, parse_id
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.people.models import Employee
@@ -227,7 +227,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"assignment": assignment, "data": data}
         return render(request, TEMPLATES + "confirm_submit.html", context)
     raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = parse_id(raw_version)
     try:
         services.submit_assignment(actor=user, assignment=assignment, expected_version=version)
     except ValidationError as error:
@@ -375,9 +375,7 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if nomination is None:
         raise Http404("No such nomination.")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = ""
+    back = local_next(request, request.POST.get("next"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or decline.")
