@@ -104,3 +104,32 @@ def test_cycle_api_budgets(
     for path in ("preview?show=in", "participants", "completion"):
         with django_assert_max_num_queries(8):
             assert client.get(f"/api/v1/cycles/{cycle.pk}/{path}").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_monitoring_lists_overdue_reviews_and_managers_at_a_fixed_cost(
+    client: Client, org: Org, django_assert_max_num_queries: QueryCounter, size: int
+) -> None:
+    import datetime as dt
+
+    from cadence.reviews.models import AssignmentStatus, ReviewAssignment, ReviewerKind
+
+    add_team(org.lead, org.platform, size)
+    cycle = launched(org.hr_admin)
+    # Every deadline has passed; one self review was submitted in time.
+    CyclePhase.objects.filter(cycle=cycle).update(due_on=dt.date(2020, 1, 1))
+    done = ReviewAssignment.objects.filter(cycle=cycle, kind=ReviewerKind.SELF).first()
+    assert done is not None
+    ReviewAssignment.objects.filter(pk=done.pk).update(status=AssignmentStatus.SUBMITTED)
+    open_reviews = ReviewAssignment.objects.filter(
+        cycle=cycle, status__in=[AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS]
+    ).count()
+    client.force_login(org.hr_admin)
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/reviews/cycles/{cycle.pk}/")
+    body = response.content.decode()
+    assert f'Overdue reviews <span class="badge text-bg-danger">{open_reviews}</span>' in body
+    assert body.count("<tr><td>") == min(open_reviews, 50)
+    assert "Manager reviews by manager" in body and "Lee Lead" in body
+    client.force_login(org.employee.user)  # monitoring is HR's
+    assert "Overdue reviews" not in client.get(f"/reviews/cycles/{cycle.pk}/").content.decode()

@@ -154,6 +154,54 @@ def completion_by_department(user: User, cycle: Cycle) -> list[Completion]:
     ]
 
 
+def completion_by_manager(user: User, cycle: Cycle) -> list[Completion]:
+    """Manager reviews submitted / total by the manager writing them (one
+    query): who is behind on their team's reviews."""
+    rows = (
+        _visible_assignments(user, cycle)
+        .filter(kind=ReviewerKind.MANAGER)
+        .values("reviewer_id", "reviewer__first_name", "reviewer__last_name")
+        .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
+        .order_by("reviewer__last_name", "reviewer__first_name", "reviewer_id")
+    )
+    return [
+        Completion(
+            str(r["reviewer_id"]),
+            f"{r['reviewer__first_name']} {r['reviewer__last_name']}",
+            r["submitted"],
+            r["total"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OverdueReviews:
+    total: int
+    shown: list[ReviewAssignment]
+
+
+def overdue_reviews(
+    user: User, cycle: Cycle, today: dt.date, phases: Sequence[CyclePhase], *, limit: int = 50
+) -> OverdueReviews:
+    """The open reviews whose phase deadline has passed, oldest deadline
+    first: how many, and the first `limit` with who writes them about whom
+    (two queries), for HR to chase."""
+    past = [p for p in phases if p.due_on < today and p.kind in PHASE_ASSIGNMENT_KINDS]
+    if not past:
+        return OverdueReviews(0, [])
+    kinds = [k for p in past for k in PHASE_ASSIGNMENT_KINDS[p.kind]]
+    overdue = _visible_assignments(user, cycle).filter(
+        status__in=OPEN_ASSIGNMENT, kind__in=kinds
+    )
+    shown = list(
+        overdue.select_related("reviewer", "reviewee").order_by(
+            "kind", "reviewer__last_name", "reviewer__first_name", "pk"
+        )[:limit]
+    )
+    return OverdueReviews(overdue.count(), shown)
+
+
 @dataclass(frozen=True)
 class PhaseStatus:
     phase: CyclePhase

@@ -180,6 +180,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["by_kind"] = selectors_cycles.completion_by_kind(user, cycle)
         context["by_department"] = selectors_cycles.completion_by_department(user, cycle)
         context["phase_statuses"] = selectors_cycles.phase_statuses(user, cycle, today, phases)
+        context["by_manager"] = selectors_cycles.completion_by_manager(user, cycle)
+        context["overdue"] = selectors_cycles.overdue_reviews(user, cycle, today, phases)
     return render(request, "reviews/cycles/detail.html", context)
 
 
