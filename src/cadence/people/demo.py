@@ -53,6 +53,7 @@ from cadence.people.models import (
     Sex,
     child_path,
 )
+from cadence.reviews.demo import generate_demo_reviews, wipe_demo_reviews
 
 DEMO_PASSWORD = "cadence-demo"
 MIN_SPAN, MAX_SPAN, MAX_DEPTH = 3, 12, 7
@@ -95,9 +96,10 @@ def organisation_exists() -> bool:
 
 
 def wipe_organisation() -> None:
-    """Delete goals and KPIs, employees, departments, locations and jobs.
+    """Delete reviews, goals and KPIs, employees, departments, locations and jobs.
     Logins and the audit and access logs stay (they are append-only)."""
-    wipe_demo_goals()  # first: goals and KPIs hang off employees, departments and jobs
+    wipe_demo_reviews()  # first: reviews point at goals, employees and jobs
+    wipe_demo_goals()  # then goals and KPIs, which hang off employees, departments and jobs
     Employee.objects.update(manager=None)
     Employee.objects.all().delete()
     Department.objects.update(parent=None)
@@ -270,6 +272,7 @@ class _Builder:
         self.create_employees(links, users)
         self.grant_roles(users)
         self.rows += generate_demo_goals(rng=self.rng, today=self.today).rows
+        self.rows += generate_demo_reviews(rng=self.rng, today=self.today).rows
         _reset_sequences([Department, Employee, *MODELS_WITH_EXPLICIT_IDS])
         return DemoSummary(
             employees=len(self.nodes),

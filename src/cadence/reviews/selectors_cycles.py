@@ -191,9 +191,7 @@ def overdue_reviews(
     if not past:
         return OverdueReviews(0, [])
     kinds = [k for p in past for k in PHASE_ASSIGNMENT_KINDS[p.kind]]
-    overdue = _visible_assignments(user, cycle).filter(
-        status__in=OPEN_ASSIGNMENT, kind__in=kinds
-    )
+    overdue = _visible_assignments(user, cycle).filter(status__in=OPEN_ASSIGNMENT, kind__in=kinds)
     shown = list(
         overdue.select_related("reviewer", "reviewee").order_by(
             "kind", "reviewer__last_name", "reviewer__first_name", "pk"

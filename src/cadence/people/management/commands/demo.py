@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Create a realistic demo organisation (departments, locations, jobs, competencies, "
         "employees in a reporting tree, two quarters of goals with check-ins, KPIs with a "
-        "year of measurements) and the demo logins. Same --employees and --seed, same "
+        "year of measurements, last year's closed review cycle and this year's in the "
+        "manager-review stage) and the demo logins. Same --employees and --seed, same "
         "organisation."
     )
 
@@ -51,9 +52,9 @@ class Command(BaseCommand):
         if populated and not force:
             raise CommandError(
                 f"The organisation already has {Employee.objects.count()} employees. "
-                "Pass --force to delete the organisation (goals and KPIs, employees, departments, "
-                "locations, jobs; not the audit log) and generate it again, or --if-empty to "
-                "keep it."
+                "Pass --force to delete the organisation (reviews, goals and KPIs, employees, "
+                "departments, locations, jobs; not the audit log) and generate it again, or "
+                "--if-empty to keep it."
             )
         started = time.perf_counter()
         summary = generate_demo_organisation(
