@@ -133,3 +133,24 @@ def test_monitoring_lists_overdue_reviews_and_managers_at_a_fixed_cost(
     assert "Manager reviews by manager" in body and "Lee Lead" in body
     client.force_login(org.employee.user)  # monitoring is HR's
     assert "Overdue reviews" not in client.get(f"/reviews/cycles/{cycle.pk}/").content.decode()
+
+
+def test_managers_with_most_reviews_to_write_come_first_and_the_list_is_bounded(
+    org: Org,
+) -> None:
+    from cadence.reviews.models import AssignmentStatus, ReviewAssignment, ReviewerKind
+    from cadence.reviews.selectors_cycles import completion_by_manager
+
+    add_team(org.lead, org.platform, 4)
+    add_team(org.other_manager, org.sales, 2, prefix="S")
+    cycle = launched(org.hr_admin)
+    lead_reviews = ReviewAssignment.objects.filter(
+        cycle=cycle, kind=ReviewerKind.MANAGER, reviewer=org.lead
+    )
+    ReviewAssignment.objects.filter(
+        pk__in=list(lead_reviews.values_list("pk", flat=True)[:4])
+    ).update(status=AssignmentStatus.SUBMITTED)
+    rows = completion_by_manager(org.hr_admin, cycle)
+    still_open = [row.total - row.submitted for row in rows]
+    assert still_open == sorted(still_open, reverse=True)
+    assert len(completion_by_manager(org.hr_admin, cycle, limit=2)) == 2

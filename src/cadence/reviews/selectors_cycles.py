@@ -154,16 +154,26 @@ def completion_by_department(user: User, cycle: Cycle) -> list[Completion]:
     ]
 
 
-def completion_by_manager(user: User, cycle: Cycle) -> list[Completion]:
-    """Manager reviews submitted / total by the manager writing them (one
-    query): who is behind on their team's reviews."""
+MANAGERS_SHOWN = 25
+
+
+def completion_by_manager(
+    user: User, cycle: Cycle, *, limit: int = MANAGERS_SHOWN
+) -> list[Completion]:
+    """Manager reviews submitted / total for the `limit` managers with the
+    most still to write (one query): who to chase, on a page that stays the
+    same size however many managers the organisation has."""
     rows = (
         _visible_assignments(user, cycle)
         .filter(kind=ReviewerKind.MANAGER)
         .values("reviewer_id", "reviewer__first_name", "reviewer__last_name")
-        .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
-        .order_by("reviewer__last_name", "reviewer__first_name", "reviewer_id")
-    )
+        .annotate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=SUBMITTED),
+            still_open=Count("pk", filter=~SUBMITTED),
+        )
+        .order_by("-still_open", "reviewer__last_name", "reviewer__first_name", "reviewer_id")
+    )[:limit]
     return [
         Completion(
             str(r["reviewer_id"]),
