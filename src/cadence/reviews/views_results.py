@@ -101,6 +101,10 @@ def result_rating(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager proposes the final rating."""
     user = _user(request)
     result = _visible_result(request, pk)
+    # Who may rate is answered before what was sent is checked: a reviewee
+    # is refused whatever they post.
+    if not services.can_propose_rating(user, result):
+        raise PermissionDenied
     form = RatingForm(request.POST, levels=_levels(result))
     if form.is_valid():
         try:
