@@ -79,6 +79,15 @@ def test_an_inclusion_overrides_leave_and_the_cut_off_but_not_leaving(org: Org) 
     assert (found["Pat"], found["Lee"], found["Fay"]) == ("", "", "terminated")
 
 
+def test_the_status_rule_can_take_people_on_leave_in_but_never_leavers(org: Org) -> None:
+    org.peer.status = EmploymentStatus.ON_LEAVE
+    org.peer.save()
+    cycle = design(org.hr_admin, rule_include_on_leave=True)
+    found = reasons(cycle)
+    assert (found["Pat"], found["Fay"]) == ("", "terminated")
+    assert participants.preview(cycle).out_counts["inactive"] == 0
+
+
 def test_an_exclusion_beats_everything(org: Org) -> None:
     cycle = design(org.hr_admin, excluded_employee_ids=[org.former.pk, org.ceo.pk])
     found = reasons(cycle)

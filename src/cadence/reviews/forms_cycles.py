@@ -93,6 +93,11 @@ class CycleForm(BootstrapFormMixin, forms.Form):
         help_text="Leave empty for every job level.",
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
+    include_on_leave = forms.BooleanField(
+        required=False,
+        label="Include people on leave",
+        help_text="Active people always take part and people who have left never do.",
+    )
     hired_before = forms.DateField(
         required=False,
         widget=DATE,
@@ -232,6 +237,7 @@ class CycleForm(BootstrapFormMixin, forms.Form):
             "rule_location_ids": data.get("locations") or [],
             "rule_job_level_ids": data.get("job_levels") or [],
             "rule_hired_before": data.get("hired_before"),
+            "rule_include_on_leave": bool(data.get("include_on_leave")),
             "included_employee_ids": data.get("include") or [],
             "excluded_employee_ids": data.get("exclude") or [],
             "include_self": data["include_self"],
@@ -258,6 +264,7 @@ class CycleForm(BootstrapFormMixin, forms.Form):
             "locations": cycle.rule_location_ids,
             "job_levels": cycle.rule_job_level_ids,
             "hired_before": cycle.rule_hired_before,
+            "include_on_leave": cycle.rule_include_on_leave,
             "include": _number_text(cycle.included_employee_ids),
             "exclude": _number_text(cycle.excluded_employee_ids),
             "version": cycle.version,

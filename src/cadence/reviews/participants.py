@@ -106,7 +106,8 @@ def _reason(cycle: Cycle) -> Case:
     if cycle.excluded_employee_ids:
         whens.append(When(pk__in=list(cycle.excluded_employee_ids), then=Value(EXCLUDED)))
     whens.append(When(status=EmploymentStatus.TERMINATED, then=Value(TERMINATED)))
-    whens.append(When(Q(status=EmploymentStatus.ON_LEAVE) & not_included, then=Value(INACTIVE)))
+    if not cycle.rule_include_on_leave:
+        whens.append(When(Q(status=EmploymentStatus.ON_LEAVE) & not_included, then=Value(INACTIVE)))
     if cycle.rule_hired_before is not None:
         whens.append(
             When(Q(hire_date__gte=cycle.rule_hired_before) & not_included, then=Value(TOO_NEW))

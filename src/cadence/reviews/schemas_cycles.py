@@ -79,6 +79,7 @@ class CycleRulesOut(Schema):
     rule_location_ids: list[int]
     rule_job_level_ids: list[int]
     rule_hired_before: dt.date | None = Field(description="Hired before this day.")
+    rule_include_on_leave: bool = Field(description="People on leave take part too.")
     included_employee_ids: list[int]
     excluded_employee_ids: list[int]
 
@@ -278,6 +279,9 @@ class CycleCreate(Schema):
     rule_location_ids: IdList = []
     rule_job_level_ids: IdList = []
     rule_hired_before: dt.date | None = Field(None, description="Only people hired before.")
+    rule_include_on_leave: bool = Field(
+        False, description="People on leave take part too (active people always do)."
+    )
     included_employee_ids: IdList = []
     excluded_employee_ids: IdList = []
     include_self: bool = True
@@ -309,6 +313,7 @@ class CyclePatch(Schema):
     rule_location_ids: IdList | None = None
     rule_job_level_ids: IdList | None = None
     rule_hired_before: dt.date | None = None
+    rule_include_on_leave: bool | None = None
     included_employee_ids: IdList | None = None
     excluded_employee_ids: IdList | None = None
     include_self: bool | None = None

@@ -48,6 +48,7 @@ DESIGN_FIELDS = (
     "rule_location_ids",
     "rule_job_level_ids",
     "rule_hired_before",
+    "rule_include_on_leave",
     "included_employee_ids",
     "excluded_employee_ids",
     "include_self",

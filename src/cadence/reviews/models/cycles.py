@@ -83,6 +83,9 @@ class Cycle(models.Model):
     rule_location_ids = models.JSONField(default=list, blank=True)
     rule_job_level_ids = models.JSONField(default=list, blank=True)
     rule_hired_before = models.DateField(null=True, blank=True)
+    # The status rule: active people take part, terminated people never;
+    # people on leave only when this says so (or when included by name).
+    rule_include_on_leave = models.BooleanField(default=False)
     included_employee_ids = models.JSONField(default=list, blank=True)
     excluded_employee_ids = models.JSONField(default=list, blank=True)
     # Which reviews each participant gets.
