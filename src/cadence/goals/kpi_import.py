@@ -6,9 +6,7 @@ then one bulk write (shared with `record_measurements`) and one audit row."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
@@ -28,28 +26,14 @@ from cadence.goals.kpis import (
     value_problem,
 )
 from cadence.goals.models import Kpi
-from cadence.people.importing_files import ImportFileError, RowError, Table, parse_file
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, for a dry run, would do). With any error,
-    nothing was saved."""
-
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run and self.rows > 0
-
+from cadence.people.importing_files import (
+    ImportFileError,
+    ImportResult,
+    RowError,
+    Table,
+    parse_file,
+    recognised_columns,
+)
 
 IMPORT_COLUMNS = ("kpi", "measured_on", "value", "note")
 REQUIRED_COLUMNS = ("kpi", "measured_on", "value")
@@ -67,18 +51,7 @@ _COLUMN_SYNONYMS = {
 
 
 def _columns(table: Table) -> tuple[dict[str, int], list[RowError]]:
-    """{field: column index} for the recognised headers, and the missing ones."""
-    found: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        name = _COLUMN_SYNONYMS.get(re.sub(r"[^a-z0-9]", "", header.lower()))
-        if name and name not in found:
-            found[name] = index
-    errors = [
-        RowError(1, name, f'The file needs a "{name}" column.')
-        for name in REQUIRED_COLUMNS
-        if name not in found
-    ]
-    return found, errors
+    return recognised_columns(table, _COLUMN_SYNONYMS, REQUIRED_COLUMNS)
 
 
 def _kpi_lookup(cells: Iterable[str]) -> tuple[dict[int, Kpi], dict[str, list[Kpi]]]:

@@ -40,6 +40,45 @@ class RowError:
         return f'line {self.line}, column "{self.column}": {self.message}'
 
 
+@dataclass
+class ImportResult:
+    """What a fixed-column import did (or, for a dry run, would do). With
+    any error, nothing was saved. Imports that count more add fields."""
+
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run and self.rows > 0
+
+
+def recognised_columns(
+    table: Table, synonyms: dict[str, str], required: Iterable[str]
+) -> tuple[dict[str, int], list[RowError]]:
+    """For an import with fixed columns: {field: column index} for the
+    headers it recognises (letters and digits only, any case, via
+    `synonyms`), and an error for each required field with no column."""
+    found: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        name = synonyms.get(re.sub(r"[^a-z0-9]", "", header.lower()))
+        if name and name not in found:
+            found[name] = index
+    errors = [
+        RowError(1, name, f'The file needs a "{name}" column.')
+        for name in required
+        if name not in found
+    ]
+    return found, errors
+
+
 @dataclass(frozen=True)
 class Table:
     """A file's header row and data rows, every cell as stripped text.

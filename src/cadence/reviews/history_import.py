@@ -19,8 +19,7 @@ name that belongs to a cycle run in Cadence is refused, never mixed into.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
@@ -30,7 +29,14 @@ from django.utils import timezone
 
 from cadence.core import audit
 from cadence.core.models import User
-from cadence.people.importing_files import ImportFileError, RowError, Table, parse_file
+from cadence.people.importing_files import (
+    ImportFileError,
+    ImportResult,
+    RowError,
+    Table,
+    parse_file,
+    recognised_columns,
+)
 from cadence.people.models import Employee
 from cadence.reviews.access import can_manage_cycles
 from cadence.reviews.models import (
@@ -79,26 +85,13 @@ _COLUMN_SYNONYMS = {
 
 
 @dataclass
-class HistoryImportResult:
-    """What an import did (or, for a dry run, would do). With any error,
-    nothing was saved."""
+class HistoryImportResult(ImportResult):
+    """An import's counts, with the cycles it made or found and the results
+    it left as they were."""
 
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
     cycles_created: int = 0
     cycles_existing: int = 0
-    created: int = 0
-    updated: int = 0
     unchanged: int = 0
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run and self.rows > 0
 
 
 @dataclass(frozen=True)
@@ -123,18 +116,7 @@ def is_historical(cycle: Cycle) -> bool:
 
 
 def _columns(table: Table) -> tuple[dict[str, int], list[RowError]]:
-    """{field: column index} for the recognised headers, and the missing ones."""
-    found: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        name = _COLUMN_SYNONYMS.get(re.sub(r"[^a-z0-9]", "", header.lower()))
-        if name and name not in found:
-            found[name] = index
-    errors = [
-        RowError(1, name, f'The file needs a "{name}" column.')
-        for name in REQUIRED_COLUMNS
-        if name not in found
-    ]
-    return found, errors
+    return recognised_columns(table, _COLUMN_SYNONYMS, REQUIRED_COLUMNS)
 
 
 def _level_finder(scale: RatingScale) -> tuple[dict[Decimal, RatingLevel], dict[str, RatingLevel]]:
