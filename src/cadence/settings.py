@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "cadence.jobs",
     "cadence.goals",
     "cadence.reviews",
+    "cadence.feedback",
+    "cadence.development",
 ]
 
 MIDDLEWARE = [

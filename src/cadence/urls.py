@@ -15,4 +15,6 @@ urlpatterns = [
     path("jobs/", include("cadence.jobs.urls")),
     path("goals/", include("cadence.goals.urls")),
     path("reviews/", include("cadence.reviews.urls")),
+    path("feedback/", include("cadence.feedback.urls")),
+    path("development/", include("cadence.development.urls")),
 ]

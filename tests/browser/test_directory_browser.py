@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.support import sign_in
 from tests.conftest import Org
 from tests.factories import PASSWORD
 
@@ -44,14 +45,6 @@ def test_search_directory_and_open_profile(
     expect(page.get_by_text("Salary")).to_have_count(0)
 
     page.screenshot(path=str(artifacts_dir / "profile.png"), full_page=True)
-
-
-def sign_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
 
 def test_org_chart_expands_with_the_keyboard(

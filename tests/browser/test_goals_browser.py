@@ -10,18 +10,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.support import sign_in
 from tests.conftest import Org
-from tests.factories import PASSWORD, GoalPeriodFactory
+from tests.factories import GoalPeriodFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
 
 def test_goal_check_in_shows_on_team_page_and_tree(

@@ -9,13 +9,13 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from cadence.reviews.form_items import items_for
 from cadence.reviews.models import Answer, AssignmentStatus, ReviewAssignment, ReviewerKind
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.support import sign_in
 from tests.conftest import Org
-from tests.factories import PASSWORD
 from tests.reviews.writing_support import questions_template, review, running_cycle
 
 pytestmark = pytest.mark.browser
@@ -36,14 +36,6 @@ def http_settings(settings: Any) -> Any:
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
     return settings
-
-
-def sign_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
 
 def text_answer(a: ReviewAssignment) -> str:

@@ -11,6 +11,8 @@ from ninja import NinjaAPI, Router
 from cadence.api import errors
 from cadence.api.auth import AUTH
 from cadence.api.errors import ErrorOut
+from cadence.development.api import router as development_router
+from cadence.feedback.api import router as feedback_router
 from cadence.goals.api import router as goals_router
 from cadence.goals.api_kpis import router as kpis_router
 from cadence.jobs.api import router as jobs_router
@@ -37,6 +39,8 @@ api.add_router("", jobs_router)
 api.add_router("", goals_router)
 api.add_router("", kpis_router)
 api.add_router("", reviews_router)
+api.add_router("", feedback_router)
+api.add_router("", development_router)
 
 # Added last: its catch-all path must not shadow the real ones.
 fallback = Router()

@@ -56,6 +56,17 @@ class Viewer:
             and employee_reporting_path.startswith(self.employee_path)
         )
 
+    def reports_q(self, prefix: str = "") -> Q:
+        """The viewer's reports at any depth (not the viewer), as a filter on
+        an Employee reached through `prefix` ("" or e.g. "employee__").
+        Nothing at all when the viewer has no place in the reporting tree:
+        an empty path would otherwise be a prefix of everyone's."""
+        if self.employee_id is None or not self.employee_path:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}reporting_path__startswith": self.employee_path}) & ~Q(
+            **{f"{prefix}pk": self.employee_id}
+        )
+
 
 ANONYMOUS = Viewer(user_id=None)
 

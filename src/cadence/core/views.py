@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from cadence.core import logs
 from cadence.core.forms import EmailAuthenticationForm
 from cadence.core.models import AccessLogEntry, AuditEntry, User
+from cadence.core.my_work import my_work
 
 
 class SignInView(auth_views.LoginView):
@@ -26,8 +27,8 @@ class SignInView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """'My work': everything due for the signed-in person (empty for now)."""
-    return render(request, "core/home.html", {})
+    """'My work': everything due for the signed-in person, block by block."""
+    return render(request, "core/home.html", {"work": my_work(cast(User, request.user))})
 
 
 def _csv_response(rows: Iterator[str], name: str) -> StreamingHttpResponse:

@@ -23,6 +23,9 @@ from django.db import connection, models, transaction
 
 from cadence.core import audit
 from cadence.core.models import Role, RoleAssignment, User
+from cadence.development.demo import generate_demo_development, wipe_demo_development
+from cadence.feedback.demo import MODELS_WITH_EXPLICIT_IDS as FEEDBACK_EXPLICIT_IDS
+from cadence.feedback.demo import generate_demo_feedback, wipe_demo_feedback
 from cadence.goals.demo import MODELS_WITH_EXPLICIT_IDS, generate_demo_goals, wipe_demo_goals
 from cadence.jobs.models import (
     BehaviouralIndicator,
@@ -96,9 +99,12 @@ def organisation_exists() -> bool:
 
 
 def wipe_organisation() -> None:
-    """Delete reviews, goals and KPIs, employees, departments, locations and jobs.
+    """Delete improvement and development plans, feedback and 1:1s, reviews,
+    goals and KPIs, employees, departments, locations and jobs.
     Logins and the audit and access logs stay (they are append-only)."""
-    wipe_demo_reviews()  # first: reviews point at goals, employees and jobs
+    wipe_demo_development()  # first: plans and feedback point at goals, employees, jobs
+    wipe_demo_feedback()
+    wipe_demo_reviews()  # then reviews, which point at goals, employees and jobs
     wipe_demo_goals()  # then goals and KPIs, which hang off employees, departments and jobs
     Employee.objects.update(manager=None)
     Employee.objects.all().delete()
@@ -273,7 +279,9 @@ class _Builder:
         self.grant_roles(users)
         self.rows += generate_demo_goals(rng=self.rng, today=self.today).rows
         self.rows += generate_demo_reviews(rng=self.rng, today=self.today).rows
-        _reset_sequences([Department, Employee, *MODELS_WITH_EXPLICIT_IDS])
+        self.rows += generate_demo_feedback(rng=self.rng, today=self.today).rows
+        self.rows += generate_demo_development(rng=self.rng, today=self.today).rows
+        _reset_sequences([Department, Employee, *MODELS_WITH_EXPLICIT_IDS, *FEEDBACK_EXPLICIT_IDS])
         return DemoSummary(
             employees=len(self.nodes),
             departments=len(self.departments),

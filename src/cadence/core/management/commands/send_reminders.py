@@ -1,6 +1,8 @@
 """`cadence send-reminders`: the daily reminders. Queues the check-in
-reminders of every goal period running today and the review notifications
-(assigned, due soon, overdue) of every running cycle. Meant to run once a
+reminders of every goal period running today, then each of the daily jobs
+in `DAILY_JOBS`: review notifications (assigned, due soon, overdue) of every
+running cycle, feedback-request reminders, the 1:1 meetings generated ahead
+(and their reminders), and improvement-plan check-in reminders. Meant to run once a
 day from cron or a systemd timer (`0 8 * * * cadence send-reminders`); a
 worker (`cadence worker`) does the sending. Running it twice tells nobody
 anything twice."""
@@ -12,16 +14,29 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cadence.development.tasks_pips import send_plan_check_in_reminders
+from cadence.feedback.tasks_meetings import plan_meetings
+from cadence.feedback.tasks_requests import send_feedback_request_reminders
 from cadence.goals.models import GoalPeriod
 from cadence.goals.tasks import periods_running, send_check_in_reminders
 from cadence.reviews.notifications import send_review_notifications
+
+# (label, task): each task takes an optional `today_iso` and returns how
+# many things it did (notices sent, meetings planned).
+DAILY_JOBS = (
+    ("Reviews", send_review_notifications),
+    ("Feedback requests", send_feedback_request_reminders),
+    ("1:1s", plan_meetings),
+    ("Improvement plans", send_plan_check_in_reminders),
+)
 
 
 class Command(BaseCommand):
     help = (
         "Queue the daily reminders: goal check-ins for the periods running today (or "
-        "--period ID) and review notifications for the running cycles. A `cadence worker` "
-        "sends them; --now sends them in this process."
+        "--period ID), review notifications for the running cycles, feedback-request "
+        "reminders, 1:1s generated ahead and improvement-plan check-in reminders. "
+        "A `cadence worker` sends them; --now sends them in this process."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,9 +64,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{period.name}: reminders queued (task {result.id}).")
         if options["period"] is not None:
             return
-        if now:
-            count = send_review_notifications.call()
-            self.stdout.write(f"Reviews: {count} new notifications.")
-        else:
-            result = send_review_notifications.enqueue()
-            self.stdout.write(f"Reviews: notifications queued (task {result.id}).")
+        for label, job in DAILY_JOBS:
+            if now:
+                self.stdout.write(f"{label}: {job.call()} done.")
+            else:
+                result = job.enqueue()
+                self.stdout.write(f"{label}: queued (task {result.id}).")

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         if populated and not force:
             raise CommandError(
                 f"The organisation already has {Employee.objects.count()} employees. "
-                "Pass --force to delete the organisation (reviews, goals and KPIs, employees, "
+                "Pass --force to delete the organisation (plans, feedback and 1:1s, reviews, goals "
+                "and KPIs, employees, "
                 "departments, locations, jobs; not the audit log) and generate it again, or "
                 "--if-empty to keep it."
             )
