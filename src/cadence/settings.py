@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cadence.reviews",
     "cadence.feedback",
     "cadence.development",
+    "cadence.talent",
 ]
 
 MIDDLEWARE = [

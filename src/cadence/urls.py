@@ -17,4 +17,5 @@ urlpatterns = [
     path("reviews/", include("cadence.reviews.urls")),
     path("feedback/", include("cadence.feedback.urls")),
     path("development/", include("cadence.development.urls")),
+    path("talent/", include("cadence.talent.urls")),
 ]

@@ -18,6 +18,7 @@ from cadence.goals.api_kpis import router as kpis_router
 from cadence.jobs.api import router as jobs_router
 from cadence.people.api import router as people_router
 from cadence.reviews.api import router as reviews_router
+from cadence.talent.api import router as talent_router
 
 api = NinjaAPI(
     title="Cadence API",
@@ -41,6 +42,7 @@ api.add_router("", kpis_router)
 api.add_router("", reviews_router)
 api.add_router("", feedback_router)
 api.add_router("", development_router)
+api.add_router("", talent_router)
 
 # Added last: its catch-all path must not shadow the real ones.
 fallback = Router()

@@ -1,0 +1,1 @@
+"""Calibration, rater effects, the performance × potential grid and succession."""
