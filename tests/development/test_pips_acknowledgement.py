@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from cadence.core.models import AuditEntry
-from cadence.development import services_pips as services
+from cadence.development import services_pips_record as services
 from cadence.development.models import PlanState
 from tests.api_client import Api
 from tests.conftest import Org

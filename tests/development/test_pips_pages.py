@@ -13,8 +13,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cadence.core import pdf
 from cadence.development import pip_pdf
 from cadence.development import services_pips as services
+from cadence.development import services_pips_record as pip_record
 from cadence.development.models import ImprovementPlan, PlanState
 from tests.conftest import Org
 from tests.development.pip_support import CONCERNS, make_plan, partner_of, team_of, user_of
@@ -247,12 +249,14 @@ def test_plan_page_runs_a_fixed_number_of_queries(
 ) -> None:
     plan = make_plan(org, PlanState.ACTIVE, expectations=size, every=every)
     for day in range(2):
-        services.record_check_in(
+        pip_record.record_check_in(
             actor=user_of(org.manager),
             plan=plan,
             held_on=plan.starts_on + dt.timedelta(days=day),
             notes="Notes",
-            progress=[services.ProgressInput(e.pk, "progressing") for e in plan.expectations.all()],
+            progress=[
+                pip_record.ProgressInput(e.pk, "progressing") for e in plan.expectations.all()
+            ],
         )
     client.force_login(user_of(org.manager))
     with django_assert_max_num_queries(12):
@@ -266,10 +270,10 @@ def test_plan_page_runs_a_fixed_number_of_queries(
 
 def test_the_pdf_holds_the_whole_record(org: Org, client: Client) -> None:
     plan = make_plan(org, PlanState.ACTIVE)
-    services.acknowledge(
+    pip_record.acknowledge(
         actor=user_of(org.employee), plan=plan, name="Emma Employee", comments="Hm"
     )
-    services.record_check_in(
+    pip_record.record_check_in(
         actor=user_of(org.manager),
         plan=plan,
         held_on=timezone.localdate(),
@@ -303,9 +307,9 @@ def test_pdf_unavailable_is_a_503(org: Org, client: Client, monkeypatch: Any) ->
     plan = make_plan(org, PlanState.ACTIVE)
 
     def broken(html: str) -> bytes:
-        raise pip_pdf.PdfUnavailable("no pango")
+        raise pdf.PdfUnavailable("no pango")
 
-    monkeypatch.setattr(pip_pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
     client.force_login(user_of(org.manager))
     resp = client.get(f"{BASE}{plan.pk}/plan.pdf")
     assert resp.status_code == 503

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from cadence.core.models import Notification
-from cadence.development import services_pips as services
+from cadence.development import services_pips_record as pip_record
 from cadence.development.models import PlanState
 from cadence.development.tasks_pips import send_plan_check_in_reminders
 from tests.conftest import Org
@@ -56,7 +56,7 @@ def test_held_check_ins_and_other_states_are_quiet(org: Org) -> None:
     start = timezone.localdate() - dt.timedelta(days=20)
     plan = make_plan(org, PlanState.ACTIVE, starts_on=start, every=14)
     first = plan.check_ins.earliest("scheduled_on")
-    services.record_check_in(
+    pip_record.record_check_in(
         actor=user_of(org.manager),
         plan=plan,
         held_on=first.scheduled_on,

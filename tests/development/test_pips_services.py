@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cadence.core.models import AuditEntry, Notification
 from cadence.development import services_pips as services
+from cadence.development import services_pips_record as pip_record
 from cadence.development.models import (
     CheckInProgress,
     ExpectationProgress,
@@ -242,14 +243,14 @@ def test_extension_adds_check_ins_without_duplicates(org: Org) -> None:
 
 
 def _progress(plan, value=ExpectationProgress.PROGRESSING):  # type: ignore[no-untyped-def]
-    return [services.ProgressInput(e.pk, value, "ok") for e in plan.expectations.all()]
+    return [pip_record.ProgressInput(e.pk, value, "ok") for e in plan.expectations.all()]
 
 
 def test_recording_a_check_in_updates_progress(org: Org) -> None:
     plan = make_plan(org, PlanState.ACTIVE, expectations=2)
     scheduled = plan.check_ins.earliest("scheduled_on")
     today = timezone.localdate()
-    recorded = services.record_check_in(
+    recorded = pip_record.record_check_in(
         actor=user_of(org.lead),
         plan=plan,
         held_on=today,
@@ -271,10 +272,10 @@ def test_an_unscheduled_check_in_is_added_on_the_day(org: Org) -> None:
     plan = make_plan(org, PlanState.ACTIVE)
     today = timezone.localdate()
     count = plan.check_ins.count()
-    services.record_check_in(actor=user_of(org.manager), plan=plan, held_on=today, notes="Ad hoc")
+    pip_record.record_check_in(actor=user_of(org.manager), plan=plan, held_on=today, notes="Ad hoc")
     assert plan.check_ins.count() == count + 1
     with pytest.raises(ValidationError) as caught:
-        services.record_check_in(
+        pip_record.record_check_in(
             actor=user_of(org.manager), plan=plan, held_on=today, notes="Again"
         )
     assert "already recorded" in caught.value.message_dict["check_in"][0]
@@ -284,21 +285,21 @@ def test_check_in_rules(org: Org) -> None:
     plan = make_plan(org, PlanState.ACTIVE)
     today = timezone.localdate()
     with pytest.raises(PermissionDenied):
-        services.record_check_in(actor=user_of(org.employee), plan=plan, held_on=today, notes="x")
+        pip_record.record_check_in(actor=user_of(org.employee), plan=plan, held_on=today, notes="x")
     with pytest.raises(PermissionDenied):
-        services.record_check_in(actor=org.hrbp, plan=plan, held_on=today, notes="x")
+        pip_record.record_check_in(actor=org.hrbp, plan=plan, held_on=today, notes="x")
     with pytest.raises(ValidationError) as caught:
-        services.record_check_in(
+        pip_record.record_check_in(
             actor=partner_of(org),
             plan=plan,
             held_on=today + dt.timedelta(days=1),
             notes="",
-            progress=[services.ProgressInput(999_999, "met")],
+            progress=[pip_record.ProgressInput(999_999, "met")],
         )
     assert {"held_on", "notes", "progress.999999"} <= set(caught.value.message_dict)
     draft = make_plan(org, PlanState.DRAFT, employee=org.peer)
     with pytest.raises(ValidationError) as caught:
-        services.record_check_in(actor=user_of(org.manager), plan=draft, held_on=today, notes="x")
+        pip_record.record_check_in(actor=user_of(org.manager), plan=draft, held_on=today, notes="x")
     assert "draft" in caught.value.message_dict["state"][0]
     assert not PlanCheckIn.objects.filter(held_on__isnull=False).exists()
 

@@ -161,12 +161,12 @@ def test_scale_errors_land_on_their_row(client: Client, org: Org) -> None:
     resp = client.post(url, {**data, "op": "save"})
     assert resp.status_code == 200
     editor = resp.context["editor"]
-    assert editor.levels.forms[2].errors["value"] == ["Another level has the value 1."]
-    assert not editor.levels.forms[0].errors
+    assert editor.rows.forms[2].errors["value"] == ["Another level has the value 1."]
+    assert not editor.rows.forms[0].errors
     assert form_data(resp, "scale-editor")["levels-2-label"] == "Also one"
     data |= {"levels-2-value": "", "levels-2-label": ""}
     resp = client.post(url, {**data, "op": "save"})
-    assert "at least 2 levels" in " ".join(resp.context["editor"].level_errors)
+    assert "at least 2 levels" in " ".join(resp.context["editor"].row_errors)
     assert not RatingScale.objects.exists()
 
 
@@ -190,7 +190,7 @@ def test_locked_scale_page_says_why_values_stay(client: Client, org: Org) -> Non
     assert 'id="values-locked"' in text(resp) and "“2026 annual”" in text(resp)
     data = form_data(resp, "scale-editor") | {"levels-4-value": "6"}
     resp = client.post(url, {**data, "op": "save"})
-    assert "values cannot change" in " ".join(resp.context["editor"].level_errors)
+    assert "values cannot change" in " ".join(resp.context["editor"].row_errors)
 
 
 def test_scale_list_and_archive(client: Client, org: Org) -> None:

@@ -15,8 +15,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cadence.core.pdf import html_to_pdf
 from cadence.reviews.models import ReviewResult
-from cadence.reviews.packet import html_to_pdf, render_packet_html
+from cadence.reviews.packet import render_packet_html
 from cadence.reviews.services_results import compute_result
 from tests.conftest import Org
 from tests.reviews.results_fixtures import Scenario, build, leaks

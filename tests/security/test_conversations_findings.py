@@ -24,6 +24,7 @@ from cadence.core.models import AccessLogEntry, AuditEntry, Notification, Role
 from cadence.core.permissions import Viewer
 from cadence.development import services_growth
 from cadence.development import services_pips as pips
+from cadence.development import services_pips_record as pip_record
 from cadence.development.models import ImprovementPlan, PlanState
 from cadence.development.tasks_pips import send_plan_check_in_reminders
 from cadence.feedback import services_feedback
@@ -54,7 +55,7 @@ def audit_page_and_csv(client: Client) -> str:
 
 def test_auditor_reads_no_improvement_plan_words_in_the_audit_log(org: Org) -> None:
     plan = make_plan(org, PlanState.ACTIVE)
-    pips.record_check_in(
+    pip_record.record_check_in(
         actor=user_of(org.manager), plan=plan, held_on=timezone.localdate(), notes=NOTES
     )
     auditor = signed_in(org.auditor)

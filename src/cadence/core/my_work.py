@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -104,21 +104,11 @@ def _due(day: dt.date | None, today: dt.date) -> bool:
 
 def one_on_ones_this_week(user: User, viewer: Viewer, today: dt.date) -> Block:
     """Planned 1:1s from Monday to Sunday of this week, as manager or report."""
-    from cadence.feedback.models.meetings import Meeting, MeetingStatus
+    from cadence.feedback.selectors_meetings import meetings_between
 
     me = viewer.employee_id
     monday = today - dt.timedelta(days=today.weekday())
-    rows, count = _counted(
-        Meeting.objects.visible_to(user)
-        .filter(Q(series__manager_id=me) | Q(series__report_id=me))
-        .filter(
-            scheduled_on__gte=monday,
-            scheduled_on__lte=monday + dt.timedelta(days=6),
-            status=MeetingStatus.PLANNED,
-        )
-        .select_related("series__manager", "series__report")
-        .order_by("scheduled_on", "id")
-    )
+    rows, count = _counted(meetings_between(user, monday, monday + dt.timedelta(days=6)))
     items = []
     for meeting in rows:
         series = meeting.series
@@ -143,14 +133,9 @@ def one_on_ones_this_week(user: User, viewer: Viewer, today: dt.date) -> Block:
 
 def open_action_items(user: User, viewer: Viewer, today: dt.date) -> Block:
     """Action items from 1:1s that I own and have not done, soonest due first."""
-    from cadence.feedback.models.meetings import ActionItem
+    from cadence.feedback.selectors_meetings import action_items_for
 
-    rows, count = _counted(
-        ActionItem.objects.visible_to(user)
-        .filter(owner_id=viewer.employee_id, done_at__isnull=True)
-        .select_related("meeting")
-        .order_by("due_on", "id")
-    )
+    rows, count = _counted(action_items_for(user))
     items = [
         WorkItem(
             title=item.text,
@@ -172,14 +157,9 @@ def open_action_items(user: User, viewer: Viewer, today: dt.date) -> Block:
 
 def feedback_to_give(user: User, viewer: Viewer, today: dt.date) -> Block:
     """Feedback requests waiting for my answer, soonest due first."""
-    from cadence.feedback.models.feedback import AskStatus, FeedbackAsk
+    from cadence.feedback.selectors_feedback import asks_to_answer
 
-    rows, count = _counted(
-        FeedbackAsk.objects.visible_to(user)
-        .filter(responder_id=viewer.employee_id, status=AskStatus.PENDING)
-        .select_related("request__requester", "request__subject")
-        .order_by("request__due_on", "id")
-    )
+    rows, count = _counted(asks_to_answer(user, pending_only=True))
     items = []
     for ask in rows:
         request = ask.request
@@ -211,22 +191,15 @@ def improvement_plan_check_ins(user: User, viewer: Viewer, today: dt.date) -> Bl
     it. Only the person's name and the date show here — never the plan's
     content — so nothing is written to the access log for this page (the
     plan page itself logs every read)."""
-    from cadence.development.models import ImprovementPlan, PlanCheckIn, PlanState
+    from cadence.development.pip_states import RUNNING
+    from cadence.development.selectors_pips import open_check_ins_for, plans_for
 
-    running = (PlanState.ACTIVE, PlanState.EXTENDED)
     me = viewer.employee_id
-    mine = Q(hr_partner_id=viewer.user_id)
-    if me is not None and viewer.employee_path:
-        mine |= Q(employee__reporting_path__startswith=viewer.employee_path) & ~Q(employee_id=me)
-    plans = ImprovementPlan.objects.visible_to(user).filter(mine, state__in=running)
+    # Of the check-ins `user` may read, those they hold: not HR admin's
+    # view of every plan, nor the employee's own plan (shown below).
+    to_hold = Q(plan__hr_partner_id=viewer.user_id) | viewer.reports_q("plan__employee__")
     rows, count = _counted(
-        PlanCheckIn.objects.filter(
-            plan__in=plans.values("pk"),
-            held_on__isnull=True,
-            scheduled_on__lte=today + dt.timedelta(days=PIP_CHECK_IN_DAYS),
-        )
-        .select_related("plan__employee")
-        .order_by("scheduled_on", "id")
+        open_check_ins_for(user, today + dt.timedelta(days=PIP_CHECK_IN_DAYS)).filter(to_hold)
     )
     items = [
         WorkItem(
@@ -240,14 +213,7 @@ def improvement_plan_check_ins(user: User, viewer: Viewer, today: dt.date) -> Bl
     ]
     if me is not None:
         own, own_count = _counted(
-            ImprovementPlan.objects.visible_to(user)
-            .filter(employee_id=me, state__in=running)
-            .annotate(
-                next_check_in=Min(
-                    "check_ins__scheduled_on", filter=Q(check_ins__held_on__isnull=True)
-                )
-            )
-            .order_by("starts_on", "id")
+            plans_for(user).filter(employee_id=me, state__in=RUNNING).order_by("starts_on", "id")
         )
         count += own_count
         for plan in own:
@@ -326,13 +292,9 @@ def development_plans_to_approve(user: User, viewer: Viewer, today: dt.date) -> 
     from cadence.development.models import DevelopmentPlanStatus
     from cadence.development.selectors_growth import PlanFilters, plans
 
-    if not viewer.employee_path:
-        rows: list[Any] = []
-        count = 0
-    else:
-        rows, count = _counted(
-            plans(user, PlanFilters(status=DevelopmentPlanStatus.SUBMITTED, whose="team"))
-        )
+    rows, count = _counted(
+        plans(user, PlanFilters(status=DevelopmentPlanStatus.SUBMITTED, whose="team"))
+    )
     items = [
         WorkItem(
             title=f"{plan.title} ({plan.employee.full_name})",

@@ -20,6 +20,7 @@ from cadence.api.related import resolve_related
 from cadence.core.models import User
 from cadence.development import selectors_pips as selectors
 from cadence.development import services_pips as services
+from cadence.development import services_pips_record as pip_record
 from cadence.development.models import ImprovementPlan, PlanCheckIn
 from cadence.development.schemas_pips import (
     AcknowledgeIn,
@@ -227,14 +228,14 @@ def record_check_in(request: HttpRequest, plan_id: int, payload: CheckInIn) -> A
         check_in = PlanCheckIn.objects.filter(plan=plan, pk=payload.check_in_id).first()
         if check_in is None:
             raise ValidationError({"check_in_id": "That check-in is not on this plan."})
-    saved = services.record_check_in(
+    saved = pip_record.record_check_in(
         actor=_user(request),
         plan=plan,
         held_on=payload.held_on,
         notes=payload.notes,
         check_in=check_in,
         progress=[
-            services.ProgressInput(
+            pip_record.ProgressInput(
                 expectation_id=p.expectation_id, progress=p.progress, comment=p.comment
             )
             for p in payload.progress
@@ -254,7 +255,7 @@ def acknowledge(request: HttpRequest, plan_id: int, payload: AcknowledgeIn) -> A
     do not matter), once, while the plan is active or extended; the name,
     time and login are kept. 403 for anyone else."""
     plan = _plan(request, plan_id)
-    services.acknowledge(
+    pip_record.acknowledge(
         actor=_user(request), plan=plan, name=payload.name, comments=payload.comments
     )
     return _detail(request, plan_id)

@@ -14,10 +14,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
+from cadence.core.formrows import RowFormSet, RowsEditor
 from cadence.core.models import User
 from cadence.development.models import (
     ExpectationProgress,
@@ -29,14 +29,10 @@ from cadence.development.models import (
 )
 from cadence.development.pip_states import Move
 from cadence.development.selectors_pips import PlanFilters, partner_choices, plan_departments
-from cadence.development.services_pips import (
-    MAX_EXPECTATIONS,
-    ExpectationInput,
-    ProgressInput,
-)
+from cadence.development.services_pips import MAX_EXPECTATIONS, ExpectationInput
+from cadence.development.services_pips_record import ProgressInput
 from cadence.people.forms import BootstrapFormMixin, apply_service_errors
 from cadence.people.models import Employee
-from cadence.reviews.forms_admin import parse_op, posted_count, posted_values
 
 __all__ = [
     "AcknowledgeForm",
@@ -169,67 +165,39 @@ class ExpectationForm(BootstrapFormMixin, forms.Form):
         )
 
 
-class BaseExpectationFormSet(forms.BaseFormSet[ExpectationForm]):
-    def initial_form_count(self) -> int:
-        # Every posted row may be left blank (and is skipped).
-        return 0 if self.is_bound else super().initial_form_count()
-
-
 ExpectationFormSet = forms.formset_factory(
     ExpectationForm,
-    formset=BaseExpectationFormSet,
+    formset=RowFormSet,
     extra=0,
     max_num=MAX_EXPECTATIONS,
     absolute_max=MAX_EXPECTATIONS,
 )
 
 
-class PlanEditor:
+class PlanEditor(RowsEditor):
     """The plan form and its expectation rows. `op` "add_expectation" adds
     a row, "remove_expectation-<i>" removes one, "save" (the default)
     validates for the service."""
 
     prefix = "expectations"
+    row = "expectation"
+    focus_field = "description"
+    max_rows = MAX_EXPECTATIONS
+    formset_class = ExpectationFormSet
+    row_form = ExpectationForm
 
     def __init__(
         self, data: QueryDict | None, *, employee: Employee, plan: ImprovementPlan | None = None
     ) -> None:
         self.employee = employee
         self.plan = plan
-        self.focus = ""
-        self.expectation_errors: list[str] = []
-        self._rows: list[int] = []
-        self.op, index, _ = parse_op(data.get("op") if data is not None else None)
-        if data is None:
-            form_initial, rows = self._stored(plan)
-            self.form = PlanForm(initial=form_initial, employee=employee)
-            self.expectations = ExpectationFormSet(prefix=self.prefix, initial=rows)
-        elif self.op == "save":
-            self.form = PlanForm(data, employee=employee)
-            self.expectations = ExpectationFormSet(data, prefix=self.prefix)
-        else:
-            total = posted_count(data, f"{self.prefix}-TOTAL_FORMS", MAX_EXPECTATIONS)
-            rows = [
-                posted_values(ExpectationForm(prefix=f"{self.prefix}-{i}"), data)
-                for i in range(total)
-            ]
-            if self.op == "add_expectation" and len(rows) < MAX_EXPECTATIONS:
-                rows.append({})
-                self.focus = f"id_{self.prefix}-{len(rows) - 1}-description"
-            elif self.op == "remove_expectation" and index is not None and index < len(rows):
-                del rows[index]
-                self.focus = "add-expectation"
-            self.form = PlanForm(
-                initial=posted_values(PlanForm(employee=employee), data), employee=employee
-            )
-            self.expectations = ExpectationFormSet(prefix=self.prefix, initial=rows)
-        if self.focus.startswith("id_"):
-            for row in self.expectations.forms:
-                if row["description"].auto_id == self.focus:
-                    row.fields["description"].widget.attrs["autofocus"] = True
+        super().__init__(data)
 
-    @staticmethod
-    def _stored(plan: ImprovementPlan | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def make_form(self, data: QueryDict | None = None, **kwargs: Any) -> PlanForm:
+        return PlanForm(data, employee=self.employee, **kwargs)
+
+    def stored(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        plan = self.plan
         if plan is None:
             today = timezone.localdate()
             return (
@@ -263,30 +231,17 @@ class PlanEditor:
             or [{}],
         )
 
-    @property
-    def saving(self) -> bool:
-        return self.op == "save"
-
-    def is_valid(self) -> bool:
-        return self.saving and all([self.form.is_valid(), self.expectations.is_valid()])
-
     def values(self) -> dict[str, Any]:
         """What `services_pips.open_plan` / `update_plan` take (after `is_valid`)."""
-        items: list[ExpectationInput] = []
-        self._rows = []
-        for index, row in enumerate(self.expectations.forms):
-            if row.is_blank():
-                continue
-            self._rows.append(index)
-            data = row.cleaned_data
-            items.append(
-                ExpectationInput(
-                    description=data.get("description") or "",
-                    success_criterion=data.get("success_criterion") or "",
-                    due_on=data.get("due_on"),  # type: ignore[arg-type]  # the service says when missing
-                    id=data.get("id"),
-                )
+        items = [
+            ExpectationInput(
+                description=row.cleaned_data.get("description") or "",
+                success_criterion=row.cleaned_data.get("success_criterion") or "",
+                due_on=row.cleaned_data.get("due_on"),  # the service says when it is missing
+                id=row.cleaned_data.get("id"),
             )
+            for row in self.filled_rows()
+        ]
         data = self.form.cleaned_data
         return {
             "hr_partner": data["hr_partner"],
@@ -297,41 +252,6 @@ class PlanEditor:
             "check_in_every_days": data["check_in_every_days"],
             "expectations": items,
         }
-
-    @property
-    def version(self) -> int | None:
-        version: int | None = self.form.cleaned_data.get("version")
-        return version
-
-    def apply_service_errors(self, error: ValidationError) -> None:
-        """Each message on its expectation row and field, or on the plan form."""
-        if not hasattr(error, "error_dict"):
-            apply_service_errors(self.form, error)
-            return
-        rest: dict[str, list[str]] = {}
-        for path, messages in error.message_dict.items():
-            parts = path.split(".")
-            if path == "expectations":
-                self.expectation_errors.extend(messages)
-            elif parts[0] == "expectations" and len(parts) >= 2 and parts[1].isdigit():
-                position = int(parts[1])
-                if position >= len(self._rows):
-                    self.expectation_errors.extend(messages)
-                    continue
-                row = self.expectations.forms[self._rows[position]]
-                name = parts[2] if len(parts) > 2 and parts[2] in row.fields else None
-                row.add_error(name, messages)
-            else:
-                rest[path] = messages
-        if rest:
-            apply_service_errors(self.form, ValidationError(rest))
-
-    @property
-    def has_errors(self) -> bool:
-        if not self.saving:
-            return False
-        rows = any(row.errors for row in self.expectations.forms)
-        return bool(self.form.errors or rows or self.expectation_errors)
 
 
 # --- transitions ------------------------------------------------------------------------------

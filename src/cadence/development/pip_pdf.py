@@ -3,9 +3,9 @@ files or prints — concerns, expectations with their success criteria and
 progress, support, the check-in schedule and log, the acknowledgement and
 the outcome. The HTML template development/pips/plan_pdf.html is rendered
 from `selectors_pips.plan_record` (what the plan page shows) and turned
-into a PDF by WeasyPrint through the review packet's `html_to_pdf`, which
-loads WeasyPrint lazily and fetches nothing. The caller has checked that
-the viewer may read the plan and writes the read to the access log."""
+into a PDF by `cadence.core.pdf`, which loads WeasyPrint lazily and
+fetches nothing. The caller has checked that the viewer may read the plan
+and writes the read to the access log."""
 
 from __future__ import annotations
 
@@ -17,14 +17,8 @@ from django.utils.text import slugify
 
 from cadence.development.models import ImprovementPlan
 from cadence.development.selectors_pips import PlanRecord, plan_record
-from cadence.reviews.packet import PacketUnavailable, html_to_pdf
 
 TEMPLATE = "development/pips/plan_pdf.html"
-
-# WeasyPrint (or Pango under it) cannot be loaded on this server.
-PdfUnavailable = PacketUnavailable
-
-__all__ = ["PdfUnavailable", "PlanPdf", "html_to_pdf", "plan_filename", "render_plan_html"]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from cadence.development.models import (
 )
 from cadence.jobs.models import Competency, ExpectedProficiency, ProficiencyLevel
 from cadence.people.models import Employee, EmploymentStatus
+from cadence.people.search import person_matches, words
 from cadence.reviews.models import (
     Answer,
     AnswerAudience,
@@ -80,22 +81,12 @@ def plans(user: User, filters: PlanFilters | None = None) -> QuerySet[Developmen
     if f.status:
         qs = qs.filter(status=f.status)
     if f.q:
-        for word in f.q.split()[:5]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(employee__first_name__icontains=word)
-                | Q(employee__last_name__icontains=word)
-                | Q(employee__preferred_name__icontains=word)
-            )
+        for word in words(f.q):
+            qs = qs.filter(Q(title__icontains=word) | person_matches(word, "employee__"))
     if f.whose == "mine":
         qs = qs.filter(employee_id=viewer.employee_id) if viewer.employee_id else qs.none()
     elif f.whose == "team":
-        if viewer.employee_id and viewer.employee_path:
-            qs = qs.filter(employee__reporting_path__startswith=viewer.employee_path).exclude(
-                employee_id=viewer.employee_id
-            )
-        else:
-            qs = qs.none()
+        qs = qs.filter(viewer.reports_q("employee__"))
     return qs.order_by("-starts_on", "-id")
 
 
@@ -107,9 +98,9 @@ def workable_employees(user: User) -> QuerySet[Employee]:
     people = Employee.objects.exclude(status=EmploymentStatus.TERMINATED)
     if viewer.is_hr_admin:
         return people
-    condition = Q(pk=viewer.employee_id) if viewer.employee_id else Q(pk__in=[])
-    if viewer.employee_path:
-        condition |= Q(reporting_path__startswith=viewer.employee_path)
+    condition = viewer.reports_q()
+    if viewer.employee_id:
+        condition |= Q(pk=viewer.employee_id)
     if viewer.hrbp_department_ids:
         condition |= Q(department_id__in=viewer.hrbp_department_ids)
     return people.filter(condition)

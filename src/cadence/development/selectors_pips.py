@@ -22,6 +22,7 @@ from cadence.development.models import (
     PlanExpectation,
 )
 from cadence.people.models import Department, Employee, EmploymentStatus, ids_in_path
+from cadence.people.search import person_matches, words
 
 # What a list row shows, and what the record (page, API detail, PDF) shows:
 # the field names written to the access log.
@@ -77,12 +78,8 @@ def plans_for(user: User, filters: PlanFilters | None = None) -> QuerySet[Improv
     if f.department is not None:
         path = Department.objects.filter(pk=f.department).values_list("path", flat=True).first()
         qs = qs.filter(employee__department__path__startswith=path) if path else qs.none()
-    for term in f.q.split()[:5]:
-        qs = qs.filter(
-            Q(employee__first_name__icontains=term)
-            | Q(employee__last_name__icontains=term)
-            | Q(employee__preferred_name__icontains=term)
-        )
+    for word in words(f.q):
+        qs = qs.filter(person_matches(word, "employee__"))
     return qs
 
 
@@ -156,20 +153,10 @@ def openable_employees(user: User, q: str = "") -> QuerySet[Employee]:
     work; a manager: their reports), searched by name, at most 20."""
     viewer = viewer_for(user)
     qs = Employee.objects.exclude(status=EmploymentStatus.TERMINATED).select_related("department")
-    if viewer.is_hr_admin:
-        pass
-    elif viewer.employee_id is not None and viewer.employee_path:
-        qs = qs.filter(reporting_path__startswith=viewer.employee_path).exclude(
-            pk=viewer.employee_id
-        )
-    else:
-        return qs.none()
-    for term in q.split()[:5]:
-        qs = qs.filter(
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(preferred_name__icontains=term)
-        )
+    if not viewer.is_hr_admin:
+        qs = qs.filter(viewer.reports_q())
+    for word in words(q):
+        qs = qs.filter(person_matches(word))
     return qs.order_by("last_name", "first_name", "id")[:OPENABLE_LIMIT]
 
 

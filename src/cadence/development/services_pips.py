@@ -1,17 +1,14 @@
-"""Improvement plans (PIPs): open and edit a draft, move it through its
-states (pip_states), record check-ins, and the employee's acknowledgement
-and comments. A PIP is a legal record: every write is one transaction with
-its audit row, and the rules below are the only way in (pages, API, demo).
+"""Improvement plans (PIPs): open and edit a draft and move it through its
+states (pip_states). What is recorded while a plan runs — check-ins, the
+employee's acknowledgement and comments — is in `services_pips_record`. A
+PIP is a legal record: every write is one transaction with its audit row,
+and the rules below are the only way in (pages, API, demo).
 
 Who may do what:
 - open a plan: a manager in the employee's chain, or an HR admin;
 - run it (edit the draft, activate, extend, complete, cancel, record
   check-ins): the employee's manager chain, the plan's HR partner, HR admin;
-- acknowledge it and comment on it: the employee alone, while it runs.
-
-The acknowledgement is given once. Extending a plan does not ask for a
-second one (the model holds one signature); the extension is audited and
-the employee is told about it."""
+- acknowledge it and comment on it: the employee alone, while it runs."""
 
 from __future__ import annotations
 
@@ -32,8 +29,6 @@ from cadence.core.permissions import viewer_for
 from cadence.core.services import assign_fields
 from cadence.development import pip_states
 from cadence.development.models import (
-    CheckInProgress,
-    ExpectationProgress,
     ImprovementPlan,
     PlanCheckIn,
     PlanExpectation,
@@ -60,7 +55,6 @@ MAX_CHECK_IN_EVERY = 60
 MAX_EXPECTATIONS = 20
 MIN_CONCERNS = 20
 STALE_MESSAGE = "This plan was changed by someone else. Reload it and try again."
-NAME_MISMATCH = "The name must match your full name as it appears on the plan ({name})."
 
 
 @dataclass(frozen=True)
@@ -72,15 +66,6 @@ class ExpectationInput:
     success_criterion: str
     due_on: dt.date
     id: int | None = None
-
-
-@dataclass(frozen=True)
-class ProgressInput:
-    """Progress on one expectation at a check-in."""
-
-    expectation_id: int
-    progress: str
-    comment: str = ""
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -134,14 +119,15 @@ def partner_problem(partner: User | None, employee: Employee) -> str | None:
 # --- checks shared by open and edit -----------------------------------------------------------
 
 
-def _normalised(text: str) -> str:
+def normalised(text: str) -> str:
+    """`text` with its white space folded to single spaces."""
     return " ".join(text.split())
 
 
 def _check_terms(plan: ImprovementPlan) -> dict[str, str]:
     """{field: message} for the plan's own fields."""
     problems: dict[str, str] = {}
-    if len(_normalised(plan.concerns)) < MIN_CONCERNS:
+    if len(normalised(plan.concerns)) < MIN_CONCERNS:
         problems["concerns"] = (
             "Describe the specific performance concerns, with examples "
             f"(at least {MIN_CONCERNS} characters)."
@@ -189,7 +175,8 @@ def _check_expectations(
     return problems
 
 
-def _raise(problems: dict[str, str]) -> None:
+def raise_problems(problems: dict[str, str]) -> None:
+    """ValidationError with every {field: message}, if there is any."""
     if problems:
         raise ValidationError(problems)
 
@@ -228,7 +215,8 @@ def _save_expectations(plan: ImprovementPlan, expectations: Sequence[Expectation
     PlanExpectation.objects.bulk_create(added)
 
 
-def _locked(plan: ImprovementPlan) -> ImprovementPlan:
+def locked_plan(plan: ImprovementPlan) -> ImprovementPlan:
+    """The plan re-read and locked for a write, with what the rules read."""
     return (
         ImprovementPlan.objects.select_for_update(of=("self",))
         .select_related("employee", "employee__department", "hr_partner")
@@ -293,7 +281,7 @@ def open_plan(
         check_in_every_days=check_in_every_days,
         created_by=actor,
     )
-    _raise({**_check_terms(plan), **_check_expectations(plan, expectations)})
+    raise_problems({**_check_terms(plan), **_check_expectations(plan, expectations)})
     plan.save()
     _save_expectations(plan, expectations)
     audit.record(
@@ -320,7 +308,7 @@ def update_plan(
     """Change a draft's terms and (when given) replace its expectations.
     Only a draft can be edited: once active, the plan is what the employee
     was given."""
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     if not can_run_plan(actor, plan):
         raise PermissionDenied
     _check_version(plan, expected_version)
@@ -346,9 +334,9 @@ def update_plan(
             for e in plan.expectations.all()
         ]
         # Moving the dates must keep the existing expectations inside them.
-        _raise({**_check_terms(plan), **_check_expectations(plan, current)})
+        raise_problems({**_check_terms(plan), **_check_expectations(plan, current)})
     else:
-        _raise({**_check_terms(plan), **_check_expectations(plan, expectations)})
+        raise_problems({**_check_terms(plan), **_check_expectations(plan, expectations)})
         _save_expectations(plan, expectations)
     after = {**audit.snapshot(plan, PLAN_FIELDS), "expectations": _expectations_snapshot(plan)}
     old, new = audit.changed(before, after)
@@ -387,7 +375,7 @@ def _begin_move(
 ) -> tuple[ImprovementPlan, dict[str, Any]]:
     """The locked plan after the permission, version and state checks, and
     its state fields before the move."""
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     if not can_run_plan(actor, plan):
         raise PermissionDenied
     _check_version(plan, expected_version)
@@ -437,7 +425,7 @@ def activate(
         raise ValidationError(
             {"expectations": "Add at least one expectation before activating the plan."}
         )
-    _raise({**_check_terms(plan), **_check_expectations(plan, expectations)})
+    raise_problems({**_check_terms(plan), **_check_expectations(plan, expectations)})
     plan.state = PlanState.ACTIVE
     plan.activated_at = timezone.now()
     plan.original_ends_on = plan.ends_on
@@ -474,7 +462,7 @@ def extend(
         problems["ends_on"] = f"A plan runs at most {MAX_EXTENDED_DAYS} days in all."
     if not reason.strip():
         problems["reason"] = "Say why the plan is extended."
-    _raise(problems)
+    raise_problems(problems)
     assert ends_on is not None
     old_end = plan.ends_on
     entry = f"{timezone.localdate():%-d %b %Y}, to {ends_on:%-d %b %Y}: {reason.strip()}"
@@ -512,7 +500,7 @@ def complete(
         problems["outcome"] = "Choose the outcome: successful or unsuccessful."
     if not summary.strip():
         problems["summary"] = "Summarise the outcome: what was met and what was not."
-    _raise(problems)
+    raise_problems(problems)
     plan.state = PlanState.COMPLETED
     plan.outcome = outcome
     plan.outcome_summary = summary.strip()
@@ -566,7 +554,7 @@ def transition(
 ) -> ImprovementPlan:
     """Move the plan to the state `to` with what that move needs (see
     pip_states.MOVES): the one entry point of the pages and the API."""
-    locked = _locked(plan)
+    locked = locked_plan(plan)
     if not can_run_plan(actor, locked):
         raise PermissionDenied
     if to not in PlanState.values:
@@ -582,176 +570,3 @@ def transition(
     if move is pip_states.COMPLETE:
         return complete(**common, outcome=outcome, summary=summary)
     return cancel(**common, reason=reason)
-
-
-# --- check-ins --------------------------------------------------------------------------------
-
-
-def _require_running(plan: ImprovementPlan, what: str) -> None:
-    if plan.state not in pip_states.RUNNING:
-        raise ValidationError(
-            {
-                "state": f"{what} only while the plan is active or extended; this plan is "
-                f"{plan.get_state_display().lower()}."
-            }
-        )
-
-
-@transaction.atomic
-def record_check_in(
-    *,
-    actor: User,
-    plan: ImprovementPlan,
-    held_on: dt.date,
-    notes: str,
-    progress: Sequence[ProgressInput] = (),
-    check_in: PlanCheckIn | None = None,
-) -> PlanCheckIn:
-    """Record a check-in that was held: its notes and the progress on each
-    expectation (which becomes the expectation's current progress). It fills
-    the scheduled check-in given, or the one scheduled that day, or is added
-    as an unscheduled check-in on that day."""
-    plan = _locked(plan)
-    if not can_run_plan(actor, plan):
-        raise PermissionDenied
-    _require_running(plan, "Check-ins are recorded")
-    problems: dict[str, str] = {}
-    today = timezone.localdate()
-    if held_on < plan.starts_on or held_on > today:
-        problems["held_on"] = (
-            f"The check-in date must be between the plan's start ({plan.starts_on:%-d %b %Y}) "
-            "and today."
-        )
-    if not notes.strip():
-        problems["notes"] = "Write what was discussed."
-    expectations = {e.pk: e for e in plan.expectations.all()}
-    seen: set[int] = set()
-    for item in progress:
-        key = f"progress.{item.expectation_id}"
-        if item.expectation_id not in expectations or item.expectation_id in seen:
-            problems[key] = f"Expectation {item.expectation_id} is not on this plan (or repeated)."
-        elif item.progress not in ExpectationProgress.values:
-            problems[key] = "Choose a progress value from the list."
-        seen.add(item.expectation_id)
-    if check_in is not None:
-        check_in = PlanCheckIn.objects.select_for_update().filter(pk=check_in.pk, plan=plan).first()
-        if check_in is None:
-            problems["check_in"] = "That check-in is not on this plan."
-    else:
-        check_in = (
-            PlanCheckIn.objects.select_for_update().filter(plan=plan, scheduled_on=held_on).first()
-        )
-    if check_in is not None and check_in.held_on is not None:
-        problems["check_in"] = (
-            f"The check-in of {check_in.scheduled_on:%-d %b %Y} was already recorded on "
-            f"{check_in.held_on:%-d %b %Y}."
-        )
-    _raise(problems)
-    if check_in is None:
-        check_in = PlanCheckIn(plan=plan, scheduled_on=held_on)
-    check_in.held_on = held_on
-    check_in.notes = notes.strip()
-    check_in.recorded_by = actor
-    check_in.recorded_at = timezone.now()
-    check_in.save()
-    before = {str(i.expectation_id): expectations[i.expectation_id].progress for i in progress}
-    CheckInProgress.objects.bulk_create(
-        [
-            CheckInProgress(
-                check_in=check_in,
-                expectation_id=i.expectation_id,
-                progress=i.progress,
-                comment=i.comment.strip(),
-            )
-            for i in progress
-        ]
-    )
-    updated = []
-    for i in progress:
-        expectation = expectations[i.expectation_id]
-        expectation.progress = i.progress
-        updated.append(expectation)
-    PlanExpectation.objects.bulk_update(updated, ["progress"])
-    audit.record(
-        actor,
-        "pip.check_in",
-        plan,
-        before={"progress": before},
-        after={
-            "check_in": check_in.pk,
-            "scheduled_on": check_in.scheduled_on,
-            "held_on": held_on,
-            "notes": check_in.notes,
-            "progress": {str(i.expectation_id): i.progress for i in progress},
-        },
-    )
-    return check_in
-
-
-# --- the employee's acknowledgement and comments ----------------------------------------------
-
-
-def names_match(typed: str, employee: Employee) -> bool:
-    """Whether `typed` is the employee's name: their full name as shown, or
-    first and last name, ignoring case and extra spaces."""
-    wanted = {
-        _normalised(employee.full_name).casefold(),
-        _normalised(f"{employee.first_name} {employee.last_name}").casefold(),
-    }
-    return _normalised(typed).casefold() in wanted
-
-
-@transaction.atomic
-def acknowledge(
-    *, actor: User, plan: ImprovementPlan, name: str, comments: str = ""
-) -> ImprovementPlan:
-    """The employee signs the plan by typing their full name: the name, the
-    time and the login are kept, with optional comments. Once only."""
-    plan = _locked(plan)
-    if not is_plan_employee(actor, plan):
-        raise PermissionDenied
-    _require_running(plan, "A plan can be acknowledged")
-    if plan.acknowledged_at is not None:
-        raise ValidationError(
-            {
-                "name": "You acknowledged this plan on "
-                f"{timezone.localtime(plan.acknowledged_at):%-d %b %Y at %H:%M}."
-            }
-        )
-    if not names_match(name, plan.employee):
-        raise ValidationError({"name": NAME_MISMATCH.format(name=plan.employee.full_name)})
-    plan.acknowledged_name = _normalised(name)
-    plan.acknowledged_at = timezone.now()
-    plan.acknowledged_by = actor
-    if comments.strip():
-        plan.employee_comments = comments.strip()
-    plan.version += 1
-    plan.save()
-    audit.record(
-        actor,
-        "pip.acknowledge",
-        plan,
-        after=audit.snapshot(
-            plan, ("acknowledged_name", "acknowledged_at", "acknowledged_by", "employee_comments")
-        ),
-    )
-    return plan
-
-
-@transaction.atomic
-def set_employee_comments(*, actor: User, plan: ImprovementPlan, comments: str) -> ImprovementPlan:
-    """The employee's own comments on the plan (replacing earlier ones; the
-    audit trail keeps every version), while it runs."""
-    plan = _locked(plan)
-    if not is_plan_employee(actor, plan):
-        raise PermissionDenied
-    _require_running(plan, "Comments can be added")
-    before = audit.snapshot(plan, ("employee_comments",))
-    plan.employee_comments = comments.strip()
-    old, new = audit.changed(before, audit.snapshot(plan, ("employee_comments",)))
-    if not new:
-        return plan
-    plan.version += 1
-    plan.save()
-    audit.record(actor, "pip.comment", plan, before=old, after=new)
-    return plan

@@ -26,9 +26,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cadence.core.ids import parse_id
 from cadence.core.models import User
+from cadence.core.pdf import pdf_attachment
 from cadence.development import pip_pdf, pip_states
 from cadence.development import selectors_pips as selectors
 from cadence.development import services_pips as services
+from cadence.development import services_pips_record as pip_record
 from cadence.development.forms_pips import (
     AcknowledgeForm,
     CheckInForm,
@@ -318,7 +320,7 @@ def pip_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckInForm(data, expectations=record.expectations, check_ins=record.check_ins)
     if data is not None and form.is_valid():
         try:
-            services.record_check_in(actor=_user(request), plan=plan, **form.values())
+            pip_record.record_check_in(actor=_user(request), plan=plan, **form.values())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -340,7 +342,7 @@ def pip_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            services.acknowledge(
+            pip_record.acknowledge(
                 actor=_user(request),
                 plan=plan,
                 name=form.cleaned_data["name"],
@@ -362,7 +364,7 @@ def pip_comments(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentsForm(request.POST)
     if form.is_valid():
         try:
-            services.set_employee_comments(
+            pip_record.set_employee_comments(
                 actor=_user(request), plan=plan, comments=form.cleaned_data["comments"]
             )
         except ValidationError as error:
@@ -381,16 +383,4 @@ def pip_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     made = pip_pdf.render_plan_html(plan)
     selectors.log_reads(user, [plan], context="pip.pdf")
-    try:
-        pdf = pip_pdf.html_to_pdf(made.html)
-    except pip_pdf.PdfUnavailable:
-        response = HttpResponse(
-            PDF_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8"
-        )
-        response["Retry-After"] = "3600"
-        add_never_cache_headers(response)
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    add_never_cache_headers(response)
-    return response
+    return pdf_attachment(made.html, made.filename, unavailable=PDF_UNAVAILABLE)

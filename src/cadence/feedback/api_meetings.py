@@ -6,9 +6,9 @@ notes are not in the API at all."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -53,33 +53,28 @@ router = Router(tags=["one-on-ones"])
 # Writes under a record that exists: 404 when not visible, 403 when refused.
 CHILD_WRITE_ERRORS = responses(400, 401, 403, 404, 422)
 UPCOMING = 8
+Row = TypeVar("Row", bound=Model)
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _check_id(pk: int) -> None:
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-
-
-def _series(request: HttpRequest, series_id: int) -> OneOnOneSeries:
-    _check_id(series_id)
-    today = timezone.localdate()
-    found = selectors.series_for(_user(request), today=today, active=None).filter(pk=series_id)
-    series = found.first()
-    if series is None:
-        raise Http404
-    return series
-
-
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    _check_id(meeting_id)
-    found = selectors.visible_meetings(_user(request)).filter(pk=meeting_id).first()
+def _found(queryset: QuerySet[Row], pk: int) -> Row:
+    """The row `pk` of `queryset` (what the caller may read), else 404."""
+    found = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
     if found is None:
         raise Http404
     return found
+
+
+def _series(request: HttpRequest, series_id: int) -> OneOnOneSeries:
+    today = timezone.localdate()
+    return _found(selectors.series_for(_user(request), today=today, active=None), series_id)
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    return _found(selectors.visible_meetings(_user(request)), meeting_id)
 
 
 def _meeting_json(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
@@ -266,10 +261,7 @@ def update_agenda_item(
     request: HttpRequest, meeting_id: int, item_id: int, payload: AgendaItemPatch
 ) -> Any:
     meeting = _meeting(request, meeting_id)
-    _check_id(item_id)
-    item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
-    if item is None:
-        raise Http404
+    item = _found(AgendaItem.objects.filter(meeting=meeting), item_id)
     changes = payload.dict(exclude_unset=True)
     services.update_agenda_item(
         actor=_user(request), item=item, text=changes.get("text"), done=changes.get("done")
@@ -335,10 +327,7 @@ def update_action_item(request: HttpRequest, item_id: int, payload: ActionItemPa
     """Mark it done (`"done": true`) or open, or change its owner, text or
     due date. Either of the two people may."""
     user = _user(request)
-    _check_id(item_id)
-    item = ActionItem.objects.visible_to(user).filter(pk=item_id).first()
-    if item is None:
-        raise Http404
+    item = _found(ActionItem.objects.visible_to(user), item_id)
     changes = _people(user, payload.dict(exclude_unset=True), ("owner",))
     services.update_action_item(actor=user, item=item, **changes)
     return _action_item_json(item.pk)

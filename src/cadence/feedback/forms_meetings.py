@@ -71,20 +71,18 @@ class SeriesForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         viewer = viewer_for(user)
         self.for_hr = viewer.is_hr
-        self.has_reports = False
-        if viewer.employee_id is not None and viewer.employee_path:
-            reports = (
-                Employee.objects.filter(reporting_path__startswith=viewer.employee_path)
-                .exclude(pk=viewer.employee_id)
-                .exclude(status=EmploymentStatus.TERMINATED)
-                .order_by("last_name", "first_name", "pk")
-            )
+        reports = (
+            Employee.objects.filter(viewer.reports_q())
+            .exclude(status=EmploymentStatus.TERMINATED)
+            .order_by("last_name", "first_name", "pk")
+        )
+        # No query when the viewer has no place in the reporting tree.
+        self.has_reports = reports.exists()
+        if self.has_reports:
             field = self.fields["report"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = reports
             field.help_text = "Your direct and indirect reports."
-            self.has_reports = reports.exists()
-        if self.has_reports:
             del self.fields["report_ref"]
             if not self.for_hr:
                 del self.fields["manager_ref"]

@@ -23,6 +23,7 @@ from cadence.feedback.models import (
 )
 from cadence.goals.models import Objective
 from cadence.people.models import Department, Employee, EmploymentStatus
+from cadence.people.search import person_matches, words
 
 FEEDBACK_RELATIONS = (
     "giver",
@@ -50,15 +51,11 @@ class FeedbackFilters:
 
 def _words(q: str) -> Q:
     condition = Q()
-    for word in q.split()[:5]:
+    for word in words(q):
         condition &= (
             Q(body__icontains=word)
-            | Q(recipient__first_name__icontains=word)
-            | Q(recipient__last_name__icontains=word)
-            | Q(recipient__preferred_name__icontains=word)
-            | Q(giver__first_name__icontains=word)
-            | Q(giver__last_name__icontains=word)
-            | Q(giver__preferred_name__icontains=word)
+            | person_matches(word, "recipient__")
+            | person_matches(word, "giver__")
         )
     return condition
 
@@ -121,14 +118,7 @@ def about_team(user: User) -> QuerySet[Feedback]:
     """Feedback to the signed-in manager's direct and indirect reports that
     they may read (recipient-and-manager, manager-only, public, and what
     they gave or asked for)."""
-    viewer = viewer_for(user)
-    if viewer.employee_id is None or not viewer.employee_path:
-        return Feedback.objects.none()
-    return (
-        feedback_for(user)
-        .filter(recipient__reporting_path__startswith=viewer.employee_path)
-        .exclude(recipient_id=viewer.employee_id)
-    )
+    return feedback_for(user).filter(viewer_for(user).reports_q("recipient__"))
 
 
 def manages_anyone(user: User) -> bool:
@@ -250,18 +240,12 @@ def colleagues(
     q = q.strip()[:100]
     if not q:
         return []
-    words = Q()
-    for word in q.split()[:5]:
-        words &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(employee_number__iexact=word)
-        )
+    matches = Q()
+    for word in words(q):
+        matches &= person_matches(word, contact=True)
     return list(
         Employee.objects.visible_to(user)
-        .filter(words)
+        .filter(matches)
         .exclude(status=EmploymentStatus.TERMINATED)
         .exclude(pk__in=[*exclude, viewer_for(user).employee_id or 0])
         .select_related("department")

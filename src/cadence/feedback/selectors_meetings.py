@@ -36,6 +36,7 @@ from cadence.feedback.models import (
     PrivateNote,
 )
 from cadence.people.models import Employee
+from cadence.people.search import person_matches, words
 
 ADHERENCE_DEFAULT_DAYS = 90
 
@@ -76,14 +77,9 @@ def series_for(
     if active is not None:
         queryset = queryset.filter(active=active)
     if q:
-        for word in q.split()[:5]:
+        for word in words(q):
             queryset = queryset.filter(
-                Q(manager__first_name__icontains=word)
-                | Q(manager__last_name__icontains=word)
-                | Q(manager__preferred_name__icontains=word)
-                | Q(report__first_name__icontains=word)
-                | Q(report__last_name__icontains=word)
-                | Q(report__preferred_name__icontains=word)
+                person_matches(word, "manager__") | person_matches(word, "report__")
             )
     return queryset.order_by(F("next_meeting_on").asc(nulls_last=True), "-starts_on", "pk")
 
@@ -220,13 +216,8 @@ def adherence(
     )
     if not viewer.is_hr_admin:
         managers = managers.filter(department_id__in=viewer.hrbp_department_ids)
-    for word in q.split()[:5]:
-        managers = managers.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(employee_number__iexact=word)
-        )
+    for word in words(q):
+        managers = managers.filter(person_matches(word) | Q(employee_number__iexact=word))
     planned = Count("one_on_ones_led__meetings", filter=in_range)
     held = Count("one_on_ones_led__meetings", filter=in_range & Q(**{status: MeetingStatus.HELD}))
     cancelled = Count(

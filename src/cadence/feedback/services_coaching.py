@@ -21,6 +21,7 @@ from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.feedback.models import CoachingNote
 from cadence.people.models import Employee, EmploymentStatus
+from cadence.people.search import person_matches, words
 
 BODY_MAX = 10_000
 
@@ -45,12 +46,8 @@ def coaching_reports(user: User, *, q: str = "") -> QuerySet[Employee]:
         pk__in=CoachingNote.objects.filter(author_id=viewer.employee_id).values("report_id")
     )
     queryset = Employee.objects.filter(reports | written).exclude(pk=viewer.employee_id)
-    for word in q.split()[:5]:
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-        )
+    for word in words(q):
+        queryset = queryset.filter(person_matches(word))
     return (
         queryset.select_related("department")
         .annotate(

@@ -19,15 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from cadence.core.formrows import move_row, parse_op, posted_count, posted_values
 from cadence.core.numbers import plain_number
 from cadence.people.forms import BootstrapFormMixin, apply_service_errors
-from cadence.reviews.forms_admin import (
-    move_row,
-    parse_op,
-    posted_count,
-    posted_values,
-    reviewer_kinds_widget,
-)
+from cadence.reviews.forms_admin import reviewer_kinds_widget
 from cadence.reviews.models import (
     AnswerAudience,
     QuestionKind,

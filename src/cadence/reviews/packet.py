@@ -3,9 +3,8 @@ PDF (issue 4: "a review packet per employee per cycle as PDF").
 
 The packet is the HTML template reviews/results/packet.html rendered from
 exactly what `disclosure.disclose(result, viewer)` returns — no rule of
-its own — and turned into a PDF by WeasyPrint. WeasyPrint needs Pango from
-the system; it is imported only when a PDF is made, so a server without
-Pango runs every other page and answers this one with `PacketUnavailable`.
+its own — and turned into a PDF by `cadence.core.pdf` (WeasyPrint, loaded
+only when a PDF is made).
 """
 
 from __future__ import annotations
@@ -21,10 +20,6 @@ from cadence.reviews.disclosure import ResultView, disclose
 from cadence.reviews.models import ReviewResult
 
 TEMPLATE = "reviews/results/packet.html"
-
-
-class PacketUnavailable(Exception):
-    """WeasyPrint (or the Pango library under it) cannot be loaded here."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +45,3 @@ def render_packet_html(result: ReviewResult, user: User) -> Packet:
     view = disclose(result, user)
     html = render_to_string(TEMPLATE, {"view": view, "generated_on": timezone.localdate()})
     return Packet(view=view, html=html, filename=packet_filename(view))
-
-
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of `html`. Fetches nothing: the template is self-contained,
-    and refusing every URL means no answer text can make the server fetch
-    anything. PacketUnavailable when WeasyPrint cannot be loaded."""
-    try:
-        # Imported here: loading WeasyPrint loads Pango through ctypes, and a
-        # missing system library must cost this page only, not the app.
-        from weasyprint import HTML, URLFetcher
-    except (ImportError, OSError) as error:
-        raise PacketUnavailable(str(error)) from error
-    fetcher = URLFetcher(allowed_protocols=())
-    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
-    return pdf

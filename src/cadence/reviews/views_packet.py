@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from cadence.core.models import User
+from cadence.core.pdf import pdf_attachment
 from cadence.reviews import packet
 from cadence.reviews import selectors_results as selectors
 from cadence.reviews.models import ReviewResult
@@ -34,16 +34,4 @@ def result_packet(request: HttpRequest, pk: int) -> HttpResponse:
     except ReviewResult.DoesNotExist:
         raise Http404("No such result.") from None
     made = packet.render_packet_html(result, user)
-    try:
-        pdf = packet.html_to_pdf(made.html)
-    except packet.PacketUnavailable:
-        # A missing system library is the server's state, not a bug: say so
-        # (503) instead of failing with a 500.
-        response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = "3600"
-        add_never_cache_headers(response)
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    add_never_cache_headers(response)
-    return response
+    return pdf_attachment(made.html, made.filename, unavailable=UNAVAILABLE)
