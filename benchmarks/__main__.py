@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.calibration import calibration_session
+
 
 @dataclass
 class Run:
@@ -140,6 +142,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], int]]] = [
     ("reviews.launch", review_cycle_launch),
     ("reviews.peer_assignments", review_peer_assignments),
 ]
+SCENARIOS.append(("calibration.session", calibration_session))
 
 
 def _prepare_database(database_url: str | None) -> str:

@@ -57,6 +57,7 @@ from cadence.people.models import (
     child_path,
 )
 from cadence.reviews.demo import generate_demo_reviews, wipe_demo_reviews
+from cadence.talent.demo import generate_demo_talent, wipe_demo_talent
 
 DEMO_PASSWORD = "cadence-demo"
 MIN_SPAN, MAX_SPAN, MAX_DEPTH = 3, 12, 7
@@ -99,10 +100,12 @@ def organisation_exists() -> bool:
 
 
 def wipe_organisation() -> None:
-    """Delete improvement and development plans, feedback and 1:1s, reviews,
+    """Delete calibration and succession, improvement and development plans,
+    feedback and 1:1s, reviews,
     goals and KPIs, employees, departments, locations and jobs.
     Logins and the audit and access logs stay (they are append-only)."""
-    wipe_demo_development()  # first: plans and feedback point at goals, employees, jobs
+    wipe_demo_talent()  # first: calibration points at results, succession at people
+    wipe_demo_development()  # then plans and feedback, which point at goals, employees, jobs
     wipe_demo_feedback()
     wipe_demo_reviews()  # then reviews, which point at goals, employees and jobs
     wipe_demo_goals()  # then goals and KPIs, which hang off employees, departments and jobs
@@ -281,6 +284,7 @@ class _Builder:
         self.rows += generate_demo_reviews(rng=self.rng, today=self.today).rows
         self.rows += generate_demo_feedback(rng=self.rng, today=self.today).rows
         self.rows += generate_demo_development(rng=self.rng, today=self.today).rows
+        self.rows += generate_demo_talent(rng=self.rng, today=self.today).rows
         _reset_sequences([Department, Employee, *MODELS_WITH_EXPLICIT_IDS, *FEEDBACK_EXPLICIT_IDS])
         return DemoSummary(
             employees=len(self.nodes),
