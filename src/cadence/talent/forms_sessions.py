@@ -9,6 +9,7 @@ organisation, so the forms stay small at any size."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -258,10 +259,37 @@ class SessionForm(_SetupFields):
         return data
 
 
+GUIDANCE_PREFIX = "guidance_"
+
+
 class SessionSetupForm(_SetupFields):
-    """A session's set-up, changed after creation."""
+    """A session's set-up, changed after creation, with HR's guidance: one
+    optional target percent per level of the cycle's scale (highest first)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, levels: Sequence[RatingLevel] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for level in sorted(levels, key=lambda lv: lv.value, reverse=True):
+            self.fields[f"{GUIDANCE_PREFIX}{level.pk}"] = forms.IntegerField(
+                label=f"Target % at {level}",
+                required=False,
+                min_value=0,
+                max_value=100,
+            )
+        self.style_fields()
+
+    def guidance_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(GUIDANCE_PREFIX)]
+
+    def pop_guidance(self, data: dict[str, Any]) -> dict[str, int]:
+        """Take the guidance fields out of `data` as {"<level id>": percent}."""
+        guidance: dict[str, int] = {}
+        for name in [n for n in data if n.startswith(GUIDANCE_PREFIX)]:
+            value = data.pop(name)
+            if value is not None:
+                guidance[name.removeprefix(GUIDANCE_PREFIX)] = value
+        return guidance
 
 
 class TransitionForm(forms.Form):

@@ -57,6 +57,9 @@ class SessionOut(Schema):
         )
     )
     min_team_size: int
+    guidance: dict[str, int] = Field(
+        description="HR's target percent per rating level id (guidance, never enforced)."
+    )
     scheduled_for: dt.datetime | None
     opened_at: dt.datetime | None
     locked_at: dt.datetime | None
@@ -99,6 +102,11 @@ class SessionPatch(Schema):
     share_whole_view: bool | None = None
     min_team_size: Annotated[int, Field(ge=2, le=100)] | None = None
     scheduled_for: dt.datetime | None = None
+    guidance: dict[str, Annotated[int, Field(ge=0, le=100)]] | None = Field(
+        None,
+        description='HR\'s target percent per rating level id, e.g. {"12": 10, "13": 20}; '
+        "at most 100 in all; {} removes it. Shown in the pre-read, never enforced.",
+    )
     version: int | None = None
 
 
@@ -190,6 +198,7 @@ def session_out(
         "state": session.state,
         "share_whole_view": session.share_whole_view,
         "min_team_size": session.min_team_size,
+        "guidance": session.guidance if isinstance(session.guidance, dict) else {},
         "scheduled_for": session.scheduled_for,
         "opened_at": session.opened_at,
         "locked_at": session.locked_at,

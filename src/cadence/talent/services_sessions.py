@@ -71,7 +71,14 @@ REASON_MESSAGE = "Give a reason for the change: it is kept on record."
 RELEASED_MESSAGE = "This person's result has been released; their rating can no longer change."
 NO_CHANGE_MESSAGE = "Nothing to change: this is where they already are."
 MAX_NAMED = 10
-SETUP_FIELDS = ("name", "facilitator", "share_whole_view", "min_team_size", "scheduled_for")
+SETUP_FIELDS = (
+    "name",
+    "facilitator",
+    "share_whole_view",
+    "min_team_size",
+    "scheduled_for",
+    "guidance",
+)
 MOVE_FIELDS = ("calibrated_level", "potential", "reason", "changed_by", "changed_at")
 
 
@@ -411,6 +418,8 @@ def update_session(
         raise ValidationError({"min_team_size": "The minimum team size is at least 2."})
     if "share_whole_view" in changes:
         changes["share_whole_view"] = bool(changes["share_whole_view"])
+    if "guidance" in changes:
+        changes["guidance"] = clean_guidance(session, changes["guidance"])
     before = audit.snapshot(session, SETUP_FIELDS)
     for field, value in changes.items():
         setattr(session, field, value)
@@ -434,6 +443,41 @@ def update_session(
     session.save()
     audit.record(actor, "calibration_session.update", session, before=old, after=new)
     return session
+
+
+def clean_guidance(
+    session: CalibrationSession, guidance: Mapping[Any, Any] | None
+) -> dict[str, int]:
+    """HR's target share per rating level, as {"<level id>": percent}: only
+    the levels of the cycle's scale, whole percents from 0 to 100, adding up
+    to 100 at most (guidance may name only some levels). Empty: no guidance."""
+    if not guidance:
+        return {}
+    levels = {
+        str(pk): label
+        for pk, label in RatingLevel.objects.filter(
+            scale_id=session.cycle.template.rating_scale_id
+        ).values_list("pk", "label")
+    }
+    cleaned: dict[str, int] = {}
+    for key, value in guidance.items():
+        if str(key) not in levels:
+            raise ValidationError(
+                {"guidance": f"{key} is not a rating level of this cycle's scale."}
+            )
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise ValidationError(
+                {"guidance": f"The target for {levels[str(key)]} must be a whole percent, 0–100."}
+            )
+        cleaned[str(key)] = value
+    total = sum(cleaned.values())
+    if total > 100:
+        raise ValidationError(
+            {"guidance": f"The targets add up to {total}%; they can add up to 100% at most."}
+        )
+    return cleaned
 
 
 @transaction.atomic

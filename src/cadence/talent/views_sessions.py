@@ -29,10 +29,12 @@ from cadence.core.exports import download
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.people.models import Department
+from cadence.reviews.models import RatingLevel
 from cadence.talent import entries_import
 from cadence.talent import selectors_sessions as selectors
 from cadence.talent import services_sessions as services
 from cadence.talent.forms_sessions import (
+    GUIDANCE_PREFIX,
     EntryFilterForm,
     EntryImportForm,
     MoveForm,
@@ -195,7 +197,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "scheduled_for": session.scheduled_for,
         "version": session.version,
     }
-    form = SessionSetupForm(request.POST or None, initial=initial)
+    guidance = session.guidance if isinstance(session.guidance, dict) else {}
+    initial |= {f"{GUIDANCE_PREFIX}{key}": value for key, value in guidance.items()}
+    levels = list(RatingLevel.objects.filter(scale_id=session.cycle.template.rating_scale_id))
+    form = SessionSetupForm(request.POST or None, initial=initial, levels=levels)
     status = 200
     if request.method == "POST":
         status = 400
@@ -203,6 +208,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             version = data.pop("version")
             participants = data.pop("participants")
+            data["guidance"] = form.pop_guidance(data)
             try:
                 services.update_session(
                     actor=user,
