@@ -9,21 +9,19 @@ the server and a token cannot be replayed by someone else or altered."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.core.models import User
+from cadence.core.upload_tokens import read_upload, sign_upload
 from cadence.people.forms import BootstrapFormMixin
 from cadence.people.importing_files import MAX_FILE_BYTES, MAX_ROWS
 from cadence.reviews.access import can_manage_cycles
@@ -31,7 +29,6 @@ from cadence.reviews.history_import import IMPORT_COLUMNS, HistoryImportResult, 
 from cadence.reviews.models import RatingScale
 
 SALT = "cadence.reviews.history-import"
-TOKEN_MAX_AGE = 24 * 3600
 MAX_ERRORS_SHOWN = 200
 
 
@@ -84,26 +81,20 @@ def _errors_context(result: HistoryImportResult) -> dict[str, Any]:
 
 
 def _token(user: User, scale: RatingScale, filename: str, data: bytes) -> str:
-    payload = {
-        "user": user.pk,
-        "scale": scale.pk,
-        "filename": filename[:200],
-        "data": base64.b64encode(data).decode("ascii"),
-    }
-    return signing.dumps(payload, salt=SALT, compress=True)
+    return sign_upload(
+        salt=SALT, user_id=user.pk, bound={"scale": scale.pk}, filename=filename, data=data
+    )
 
 
 def _untoken(user: User, token: str) -> tuple[RatingScale, str, bytes]:
     """The scale, file name and bytes of a preview's token; 404 when it is
     forged, stale, someone else's or its scale is gone."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
-        if payload["user"] != user.pk:
-            raise Http404
-        scale = RatingScale.objects.get(pk=payload["scale"])
-        return scale, str(payload["filename"]), base64.b64decode(payload["data"], validate=True)
-    except (signing.BadSignature, KeyError, TypeError, binascii.Error, RatingScale.DoesNotExist):
-        raise Http404 from None
+    payload, filename, data = read_upload(token, salt=SALT, user_id=user.pk)
+    scale_id = payload.get("scale")
+    scale = RatingScale.objects.filter(pk=scale_id).first() if isinstance(scale_id, int) else None
+    if scale is None:
+        raise Http404
+    return scale, filename, data
 
 
 @login_required

@@ -8,15 +8,12 @@ see is a 404, something they see but may not do a 403."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -28,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cadence.core.exports import download
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
+from cadence.core.upload_tokens import read_upload, sign_upload
 from cadence.people.models import Department
 from cadence.reviews.models import RatingLevel
 from cadence.talent import entries_import
@@ -48,7 +46,6 @@ from cadence.talent.grid import ScaleBands
 from cadence.talent.models import CalibrationEntry, CalibrationSession, SessionState
 
 IMPORT_SALT = "cadence.talent.session-import"
-TOKEN_MAX_AGE = 24 * 3600
 MAX_ERRORS_SHOWN = 200
 MOVE_PREFIX = "move-%s"
 
@@ -437,25 +434,22 @@ def session_people_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _import_token(user: User, session: CalibrationSession, filename: str, data: bytes) -> str:
-    payload = {
-        "user": user.pk,
-        "session": session.pk,
-        "filename": filename[:200],
-        "data": base64.b64encode(data).decode("ascii"),
-    }
-    return signing.dumps(payload, salt=IMPORT_SALT, compress=True)
+    return sign_upload(
+        salt=IMPORT_SALT,
+        user_id=user.pk,
+        bound={"session": session.pk},
+        filename=filename,
+        data=data,
+    )
 
 
 def _import_untoken(user: User, session: CalibrationSession, token: str) -> tuple[str, bytes]:
     """The file of a preview's token; 404 when forged, stale, someone else's
     or for another session."""
-    try:
-        payload = signing.loads(token, salt=IMPORT_SALT, max_age=TOKEN_MAX_AGE)
-        if payload["user"] != user.pk or payload["session"] != session.pk:
-            raise Http404
-        return str(payload["filename"]), base64.b64decode(payload["data"], validate=True)
-    except (signing.BadSignature, KeyError, TypeError, binascii.Error):
-        raise Http404 from None
+    _, filename, data = read_upload(
+        token, salt=IMPORT_SALT, user_id=user.pk, bound={"session": session.pk}
+    )
+    return filename, data
 
 
 def _run_import(
