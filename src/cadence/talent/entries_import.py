@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.core import audit
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 from cadence.people.importing_files import (
     ImportFileError,
@@ -279,7 +280,7 @@ def _check_rows(
         if len(reason) > MAX_REASON:
             errors.append(RowError(line, reason_header, f"Keep to {MAX_REASON} characters."))
         text = cells[version_col] if version_col is not None else ""
-        if text and (not text.isdigit() or int(text) != entry.version):
+        if text and parse_id(text) != entry.version:
             errors.append(
                 RowError(
                     line,

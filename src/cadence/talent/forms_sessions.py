@@ -361,4 +361,9 @@ class EntryImportForm(BootstrapFormMixin, forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         if not (upload.name or "").lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        # Refused before it is read into memory.
+        if (upload.size or 0) > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+            )
         return upload

@@ -199,9 +199,17 @@ def scope_text(user: User, session: CalibrationSession) -> str:
 
 def shows_people(user: User, session: CalibrationSession) -> bool:
     """Per-person self-vs-manager gaps are for HR: HR admins, the session's
-    facilitator, and HRBPs (for the people in their departments)."""
+    facilitator, and HRBPs for the people in their departments. An HRBP sees
+    only their departments' entries — unless they also take part in a session
+    whose whole view is shared, when they see everyone's: then the
+    per-person table is not theirs (decided without a query: any HRBP with an
+    employee record in a shared session is treated as possibly taking part)."""
     viewer = viewer_for(user)
-    return viewer.is_hr or session.facilitator_id == viewer.user_id
+    if viewer.is_hr_admin or session.facilitator_id == viewer.user_id:
+        return True
+    if not viewer.hrbp_department_ids:
+        return False
+    return not (session.share_whole_view and viewer.employee_id is not None)
 
 
 # --- distributions ----------------------------------------------------------------------

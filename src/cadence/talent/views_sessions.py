@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.exports import download
+from cadence.core.ids import parse_id
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
 from cadence.core.upload_tokens import read_upload, sign_upload
@@ -373,10 +374,10 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     """The grid's move form (drag and drop or the Move button): back to the
     grid on success, to the person's page with the errors otherwise."""
     session = _session(request, pk)
-    raw = request.POST.get("entry", "")
-    if not raw.isdigit() or len(raw) > 18:
+    entry_id = parse_id(request.POST.get("entry", ""))
+    if entry_id is None:
         raise Http404
-    entry = _entry(request, session, int(raw))
+    entry = _entry(request, session, entry_id)
     return session_entry(request, session.pk, entry.pk)
 
 
