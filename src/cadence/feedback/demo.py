@@ -14,6 +14,7 @@ organisation, random state and `today` give the same records."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import astuple, dataclass
@@ -43,7 +44,7 @@ from cadence.people.models import EmploymentStatus
 from cadence.reviews.demo_setup import Organisation, Person, at, first_free_id, insert_rows
 
 # Rows given explicit ids here; the caller moves PostgreSQL's sequences past them.
-MODELS_WITH_EXPLICIT_IDS: tuple[type[models.Model], ...] = (Meeting,)
+MODELS_WITH_EXPLICIT_IDS: tuple[type[models.Model], ...] = (Meeting, AgendaItem)
 EMPLOYEE_LOGIN = "employee@example.com"
 MANAGER_LOGIN = "manager@example.com"
 FEEDBACK_DAYS = 180
@@ -282,6 +283,9 @@ class _FeedbackBuilder:
         series = OneOnOneSeries.objects.bulk_create(series_rows, batch_size=2000)
         self.summary.series = len(series)
         next_id = first_free_id(Meeting)
+        # Agenda items get their ids here too, so a carried copy can point at
+        # its original before either is written.
+        agenda_ids = itertools.count(first_free_id(AgendaItem))
         meetings: list[tuple[Any, ...]] = []
         agenda: list[AgendaItem] = []
         actions: list[ActionItem] = []
@@ -308,10 +312,11 @@ class _FeedbackBuilder:
                 )
                 carried = [
                     AgendaItem(
+                        id=next(agenda_ids),
                         meeting_id=meeting_id,
                         author_id=item.author_id,
                         text=item.text,
-                        carried_from=item,
+                        carried_from_id=item.pk,
                         position=i,
                         created_at=at(day, 8, 0),
                     )
@@ -323,6 +328,7 @@ class _FeedbackBuilder:
                     continue
                 fresh = [
                     AgendaItem(
+                        id=next(agenda_ids),
                         meeting_id=meeting_id,
                         author_id=rng.choice((s.manager_id, s.report_id)),
                         text=rng.choice(data.AGENDA),
@@ -367,13 +373,25 @@ class _FeedbackBuilder:
             ),
             meetings,
         )
-        # Carried items point at the rows they came from: save generation by
-        # generation, so each original has its id before its copy is written.
-        remaining = agenda
-        while remaining:
-            ready = [a for a in remaining if a.carried_from is None or a.carried_from.pk]
-            AgendaItem.objects.bulk_create(ready, batch_size=5000)
-            remaining = [a for a in remaining if a.pk is None]
+        # Originals come before their copies in `agenda`, and SQLite and
+        # PostgreSQL check the foreign key per row (or at commit): one pass.
+        insert_rows(
+            AgendaItem,
+            ("id", "meeting", "author", "text", "done", "carried_from", "position", "created_at"),
+            [
+                (
+                    a.pk,
+                    a.meeting_id,
+                    a.author_id,
+                    a.text,
+                    a.done,
+                    a.carried_from_id,
+                    a.position,
+                    stamp(a.created_at),
+                )
+                for a in agenda
+            ],
+        )
         ActionItem.objects.bulk_create(actions, batch_size=5000)
         self.summary.meetings = len(meetings)
         self.summary.agenda_items = len(agenda)
