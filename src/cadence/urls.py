@@ -18,4 +18,5 @@ urlpatterns = [
     path("feedback/", include("cadence.feedback.urls")),
     path("development/", include("cadence.development.urls")),
     path("talent/", include("cadence.talent.urls")),
+    path("insights/", include("cadence.insights.urls")),
 ]

@@ -15,6 +15,7 @@ from cadence.development.api import router as development_router
 from cadence.feedback.api import router as feedback_router
 from cadence.goals.api import router as goals_router
 from cadence.goals.api_kpis import router as kpis_router
+from cadence.insights.api import router as insights_router
 from cadence.jobs.api import router as jobs_router
 from cadence.people.api import router as people_router
 from cadence.reviews.api import router as reviews_router
@@ -43,6 +44,7 @@ api.add_router("", reviews_router)
 api.add_router("", feedback_router)
 api.add_router("", development_router)
 api.add_router("", talent_router)
+api.add_router("", insights_router)
 
 # Added last: its catch-all path must not shadow the real ones.
 fallback = Router()

@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any, Protocol
 
@@ -83,22 +83,50 @@ def write_csv(rows: Iterator[list[Any]], out: TextSink) -> int:
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, dt.date | Decimal):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value  # a number stays a number the spreadsheet can sum
     return cell_text(value)  # openpyxl would store text starting with "=" as a formula
 
 
-def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes], *, sheet: str = "Sheet1") -> int:
-    """An XLSX workbook written in openpyxl's write-only (streaming) mode;
-    returns the number of rows after the header."""
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A name Excel accepts (31 characters, none of []:*?/\\), unique in the book."""
+    base = (name.translate(_SHEET_NAME_FORBIDDEN).strip() or "Sheet")[:31]
+    candidate, number = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate, number = f"{base[: 31 - len(suffix)]}{suffix}", number + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_workbook(sheets: Iterable[tuple[str, Iterator[list[Any]]]], out: IO[bytes]) -> int:
+    """An XLSX workbook with one sheet per (name, rows), written in
+    openpyxl's write-only (streaming) mode; returns the rows after the
+    headers, over all sheets."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])  # Excel's limit on sheet names
-    count = -1
-    for row in rows:
-        worksheet.append([_xlsx_value(v) for v in row])
-        count += 1
+    taken: set[str] = set()
+    total = 0
+    for name, rows in sheets:
+        worksheet = workbook.create_sheet(_sheet_name(name, taken))
+        count = -1
+        for row in rows:
+            worksheet.append([_xlsx_value(v) for v in row])
+            count += 1
+        total += max(count, 0)
+    if not taken:
+        workbook.create_sheet("Empty")
     workbook.save(out)
-    return max(count, 0)
+    return total
+
+
+def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes], *, sheet: str = "Sheet1") -> int:
+    """An XLSX workbook of one sheet; returns the number of rows after the header."""
+    return write_workbook([(sheet, rows)], out)
 
 
 def xlsx_file(rows: Iterator[list[Any]], *, sheet: str = "Sheet1") -> IO[bytes]:
