@@ -57,6 +57,10 @@ serve: install
 worker: install
 	$(BIN)/cadence worker
 
+## Benchmarks: generate an organisation, time the scenarios, load the pages with locust,
+## print the table. Bigger: make bench BENCH_ARGS="--employees 10000 --json bench.json";
+## PostgreSQL: add --database-url postgres://USER@HOST:5432/EMPTY_DB (see README, Performance).
+BENCH_ARGS ?= --employees 2000
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 

@@ -1,6 +1,7 @@
 """Run the benchmark scenarios against a fresh database and report timings.
 
     python -m benchmarks --employees 10000 [--database-url URL] [--json out.json]
+        [--only SCENARIO ...] [--load-users 1,20] [--load-seconds 40] [--think 0.5-1.5]
 
 By default each run uses a new temporary SQLite file. With --database-url the
 database must hold no organisation yet (it is migrated first). To add a
@@ -13,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import report
 from benchmarks.calibration import calibration_session
+from benchmarks.insights import adverse_impact_report
+from benchmarks.load import LoadOptions, load_pages, parse_think, parse_users
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Run:
     employees: int
     seed: int
     notes: dict[str, Any] = field(default_factory=dict)
+    load: LoadOptions = field(default_factory=LoadOptions)
 
 
 @dataclass
@@ -54,6 +57,9 @@ def demo_generation(run: Run) -> int:
 
     summary = generate_demo_organisation(employees=run.employees, seed=run.seed)
     run.notes["tree_depth"] = summary.depth
+    # Where the time goes, per app (wall and CPU seconds), for the JSON.
+    run.notes["demo_steps"] = {name: round(v, 2) for name, v in summary.steps.items()}
+    run.notes["demo_cpu_steps"] = {name: round(v, 2) for name, v in summary.cpu_steps.items()}
     return summary.rows
 
 
@@ -141,8 +147,12 @@ SCENARIOS: list[tuple[str, Callable[[Run], int]]] = [
     ("demo.generate", demo_generation),
     ("reviews.launch", review_cycle_launch),
     ("reviews.peer_assignments", review_peer_assignments),
+    # Before the scenarios that add their own populations (2,000 calibrated,
+    # 200,000+ rated people): the load runs on the organisation of --employees.
+    ("load.pages", load_pages),
 ]
 SCENARIOS.append(("calibration.session", calibration_session))
+SCENARIOS.append(("insights.adverse_impact", adverse_impact_report))
 
 
 def _prepare_database(database_url: str | None) -> str:
@@ -168,15 +178,15 @@ def _prepare_database(database_url: str | None) -> str:
 
     if organisation_exists():
         sys.exit(f"{database_url} already holds an organisation; use an empty database.")
-    return f"{connection.vendor} ({database_url.split('@')[-1]})"
+    if connection.vendor == "sqlite":
+        import sqlite3
 
-
-def _print_table(results: list[Result]) -> None:
-    header = f"{'scenario':<24} {'size':>8} {'seconds':>9} {'rows/s':>10}"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(f"{r.scenario:<24} {r.size:>8} {r.seconds:>9.2f} {r.rows_per_second:>10,.0f}")
+        version = sqlite3.sqlite_version
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            version = str(cursor.fetchone()[0]).split(" on ")[0].split(",")[0]
+    return f"{connection.vendor} {version} ({database_url.split('@')[-1]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,32 +198,59 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a new temporary SQLite file")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--only", action="append", help="run only these scenarios (repeatable)")
+    load = parser.add_argument_group("load.pages")
+    load.add_argument("--load-users", default="1,20", help="concurrent user levels (1,20)")
+    load.add_argument("--load-seconds", type=int, default=40, help="seconds per level (40)")
+    load.add_argument("--warmup-seconds", type=int, default=10, help="unrecorded first run (10)")
+    load.add_argument("--think", default="0.5-1.5", help="think time between requests, s")
+    load.add_argument("--web-workers", type=int, help="default: what `cadence serve` picks")
+    load.add_argument("--no-worker", action="store_true", help="skip the worker measurement")
     args = parser.parse_args(argv)
+    names = [name for name, _ in SCENARIOS]
+    unknown = sorted(set(args.only or []) - set(names))
+    if unknown:
+        parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(names)}")
+    try:
+        load_options = LoadOptions(
+            users=parse_users(args.load_users),
+            seconds=args.load_seconds,
+            warmup_seconds=args.warmup_seconds,
+            think=parse_think(args.think),
+            web_workers=args.web_workers,
+            worker=not args.no_worker,
+        )
+    except ValueError as error:
+        parser.error(str(error))
 
     database = _prepare_database(args.database_url)
     print(f"Database: {database}\n")
-    run = Run(employees=args.employees, seed=args.seed)
+    only = list(args.only or [])
+    if only and "demo.generate" not in only:
+        from cadence.people.demo import organisation_exists
+
+        if not organisation_exists():
+            # Every other scenario works on the organisation: make it first
+            # (timed like any run) rather than fail on an empty database.
+            only.insert(0, "demo.generate")
+    run = Run(employees=args.employees, seed=args.seed, load=load_options)
     results: list[Result] = []
     for name, scenario in SCENARIOS:
-        if args.only and name not in args.only:
+        if only and name not in only:
             continue
         started = time.perf_counter()
         rows = scenario(run)
         results.append(Result(name, args.employees, time.perf_counter() - started, rows))
-    _print_table(results)
+    summary = {
+        "machine": report.machine(database),
+        "employees": args.employees,
+        "seed": args.seed,
+        "notes": run.notes,
+        "results": [{**asdict(r), "rows_per_second": round(r.rows_per_second, 1)} for r in results],
+    }
+    print()
+    print(report.table(summary))
     if args.json:
-        report = {
-            "database": database,
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "employees": args.employees,
-            "seed": args.seed,
-            "notes": run.notes,
-            "results": [
-                {**asdict(r), "rows_per_second": round(r.rows_per_second, 1)} for r in results
-            ],
-        }
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        report.write_json(summary, args.json)
         print(f"\nWrote {args.json}")
     return 0
 

@@ -23,6 +23,8 @@ FILES = {
     ),
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+    # The minified file names its source map; the manifest storage needs it there.
+    "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
 }
 
 

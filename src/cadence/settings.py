@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cadence.feedback",
     "cadence.development",
     "cadence.talent",
+    "cadence.insights",
 ]
 
 MIDDLEWARE = [
@@ -165,17 +166,33 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("CADENCE_STATIC_ROOT", VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In production `collectstatic` (run by `cadence serve`) writes copies whose
+# names carry a hash of their content (cadence.0c75f75f101b.css) with gzip and,
+# when the brotli package is installed, brotli siblings, and a manifest that
+# {% static %} reads. WhiteNoise serves those names with a ten-year immutable
+# Cache-Control and everything else with a short one. Debug and the test suite
+# serve the source files as they are, without a collectstatic step.
+_SERVE_SOURCE_STATIC = DEBUG or "PYTEST_VERSION" in os.environ
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            if _SERVE_SOURCE_STATIC
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = _SERVE_SOURCE_STATIC
+# Only the hashed copies are kept (and compressed): half the work at deploy time.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps are only fetched by developer tools; compressing the API docs'
+# large maps would double the time collectstatic takes. Formats that are
+# already compressed are skipped too, as WhiteNoise does by default.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "woff", "woff2", "map",
+)  # fmt: skip
 
 # --- Background tasks ------------------------------------------------------
 TASKS = {
@@ -215,3 +232,9 @@ LOGGING = {
 # --- Cadence ----------------------------------------------------------------
 CADENCE_PAGE_SIZE = 25
 CADENCE_API_MAX_LIMIT = 500
+# Insights: a group (department, manager, protected-attribute group...) with
+# fewer people than this is shown as "not enough data", never as a number.
+# DESIGN section 4: default 5, never below 3.
+CADENCE_INSIGHTS_MIN_GROUP_SIZE = max(
+    3, int(os.environ.get("CADENCE_INSIGHTS_MIN_GROUP_SIZE", "5"))
+)

@@ -1,5 +1,5 @@
-"""The demo organisation's goals and KPIs: two periods around `today`,
-goals aligned personal → department → company, believable check-in
+"""The demo organisation's goals and KPIs: two years of quarters up to
+`today`, goals aligned personal → department → company, believable check-in
 histories and progress, KPIs with a year of measurements, the same goals
 for the same seed, and a demo that can be wiped and made again."""
 
@@ -50,7 +50,7 @@ EMPLOYEES = 120
 def demo() -> tuple[GoalPeriod, GoalPeriod]:
     """The demo organisation; returns (previous period, current period)."""
     generate_demo_organisation(employees=EMPLOYEES, seed=5, today=TODAY)
-    current, previous = GoalPeriod.objects.order_by("-starts_on")
+    current, previous = GoalPeriod.objects.order_by("-starts_on")[:2]
     return previous, current
 
 
@@ -90,16 +90,31 @@ def test_quarters() -> None:
     assert quarter_of(dt.date(2025, 6, 30))[2] == "2025 Q2"
 
 
-def test_two_periods_the_current_one_contains_today(demo: tuple[GoalPeriod, GoalPeriod]) -> None:
+def test_two_years_of_quarters_the_current_one_contains_today(
+    demo: tuple[GoalPeriod, GoalPeriod],
+) -> None:
     previous, current = demo
-    assert GoalPeriod.objects.count() == 2
+    periods = list(GoalPeriod.objects.order_by("starts_on"))
+    assert [p.name for p in periods] == [
+        "2023 Q3",
+        "2023 Q4",
+        "2024 Q1",
+        "2024 Q2",
+        "2024 Q3",
+        "2024 Q4",
+        "2025 Q1",
+        "2025 Q2",
+    ]
+    assert all(b.starts_on == a.ends_on + dt.timedelta(days=1) for a, b in pairwise(periods))
+    assert periods[-1] == current and periods[-2] == previous
+    assert not any(p.requires_approval for p in periods[:-1])
     assert (current.name, current.starts_on, current.ends_on) == (
         "2025 Q2",
         dt.date(2025, 4, 1),
         dt.date(2025, 6, 30),
     )
     assert (previous.name, previous.ends_on) == ("2025 Q1", dt.date(2025, 3, 31))
-    for period in demo:
+    for period in periods:
         assert period.setting_opens_on is not None and period.setting_closes_on is not None
         assert period.setting_opens_on < period.starts_on < period.setting_closes_on
         assert period.check_in_reminder_days == 14
@@ -124,6 +139,16 @@ def test_company_department_and_personal_goals_in_each_period(
         visibility = Counter(personal.values_list("visibility", flat=True))
         assert 0 < visibility[Visibility.PRIVATE] < visibility[Visibility.PUBLIC] / 4
         assert len(set(personal.values_list("kind", flat=True))) == 2
+    # Earlier quarters have goals too, from the people there at the time.
+    hired = dict(Employee.objects.values_list("id", "hire_date"))
+    for period in GoalPeriod.objects.order_by("starts_on"):
+        scopes = Counter(period.objectives.values_list("scope", flat=True))
+        assert 3 <= scopes[Scope.COMPANY] <= 4 and scopes[Scope.DEPARTMENT] >= 8 * 2
+        owners = set(
+            period.objectives.filter(scope=Scope.PERSONAL).values_list("owner_employee", flat=True)
+        )
+        assert len(owners) > 0.5 * EMPLOYEES
+        assert all((hired[owner] or period.starts_on) <= period.starts_on for owner in owners)
     # Beyond the managers' goals about their teams, titles depend on the job.
     leadership = {spec.title for spec in demo_data.LEADERSHIP_OBJECTIVES}
     titles: dict[str, set[str]] = defaultdict(set)
@@ -231,10 +256,11 @@ def test_previous_period_is_finished_with_a_realistic_spread_of_progress(
     demo: tuple[GoalPeriod, GoalPeriod],
 ) -> None:
     previous, current = demo
-    statuses = Counter(previous.objectives.values_list("status", flat=True))
-    assert set(statuses) == {ObjectiveStatus.COMPLETED, ObjectiveStatus.MISSED}
+    for period in GoalPeriod.objects.exclude(pk=current.pk):
+        statuses = Counter(period.objectives.values_list("status", flat=True))
+        assert set(statuses) == {ObjectiveStatus.COMPLETED, ObjectiveStatus.MISSED}
+        assert set(period.objectives.values_list("approval", flat=True)) == {Approval.NOT_REQUIRED}
     assert set(current.objectives.values_list("status", flat=True)) == {ObjectiveStatus.ACTIVE}
-    assert set(previous.objectives.values_list("approval", flat=True)) == {Approval.NOT_REQUIRED}
 
     def progress(period: GoalPeriod) -> list[float]:
         krs: dict[int, list[KeyResult]] = defaultdict(list)
@@ -314,7 +340,7 @@ def test_force_regenerates_an_organisation_that_has_goals(settings: object) -> N
     assert Objective.objects.exists() and KpiMeasurement.objects.exists()
     call_command("demo", "--employees", "70", "--seed", "2", "--force")
     assert Employee.objects.count() == 70
-    assert GoalPeriod.objects.count() == 2
+    assert GoalPeriod.objects.count() == 8
     owners = set(
         Objective.objects.exclude(owner_employee=None).values_list("owner_employee", flat=True)
     )

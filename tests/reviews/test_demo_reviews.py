@@ -1,7 +1,7 @@
-"""The demo organisation's reviews: last year's annual review closed, with
-every review written, results computed by the real scoring code, released
-and mostly acknowledged; this year's cycle open in the manager-review
-phase; something to do for the demo logins; the same reviews for the same
+"""The demo organisation's reviews: the annual reviews of the last two years
+closed, with every review written, results computed by the real scoring
+code, released and mostly acknowledged; this year's cycle open in the
+manager-review phase; something to do for the demo logins; the same reviews for the same
 seed; and a demo that can be wiped and made again."""
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ EMPLOYEES = 120
 def demo() -> tuple[Cycle, Cycle]:
     """The demo organisation; returns (last year's cycle, this year's)."""
     generate_demo_organisation(employees=EMPLOYEES, seed=5, today=TODAY)
-    return Cycle.objects.get(stage=Stage.CLOSED), Cycle.objects.get(stage=Stage.MANAGER_REVIEW)
+    return (
+        Cycle.objects.get(stage=Stage.CLOSED, name="2025 annual review"),
+        Cycle.objects.get(stage=Stage.MANAGER_REVIEW),
+    )
 
 
 def login(email: str) -> User:
@@ -71,6 +74,12 @@ def test_scale_template_and_cycles(demo: tuple[Cycle, Cycle]) -> None:
     assert any("peer" in q.reviewer_kinds for q in questions)
 
     assert (last.name, current.name) == ("2025 annual review", "2026 mid-year review")
+    assert list(Cycle.objects.order_by("created_at").values_list("name", "stage")) == [
+        ("2024 annual review", Stage.CLOSED),
+        ("2025 annual review", Stage.CLOSED),
+        ("2026 mid-year review", Stage.MANAGER_REVIEW),
+    ]
+    assert set(Cycle.objects.values_list("template", flat=True)) == {template.pk}
     assert last.template == current.template == template
     assert last.goal_period == GoalPeriod.objects.get(name="2025 Q4")
     assert current.goal_period == GoalPeriod.objects.get(name="2026 Q1")
@@ -163,6 +172,48 @@ def test_last_year_is_complete_scored_released_and_acknowledged(
     assert any(r.acknowledgement_comment for r in acknowledged)
     for r in acknowledged:
         assert r.released_at and r.acknowledged_at and r.acknowledged_at >= r.released_at
+
+
+def test_the_year_before_is_closed_too(demo: tuple[Cycle, Cycle]) -> None:
+    """Two past cycles: 2024's is closed like 2025's, on 2024's last quarter
+    of goals, with its own results, released and mostly acknowledged."""
+    last, _ = demo
+    before = Cycle.objects.get(name="2024 annual review")
+    assert before.stage == Stage.CLOSED and before.goal_period == GoalPeriod.objects.get(
+        name="2024 Q4"
+    )
+    assert all(p.due_on.year == 2024 for p in CyclePhase.objects.filter(cycle=before))
+    assert not ReviewAssignment.objects.filter(cycle=before).exclude(status="submitted").exists()
+    assert Answer.objects.filter(assignment__cycle=before, goal__period__name="2024 Q4").exists()
+    participants = set(
+        CycleParticipant.objects.filter(cycle=before).values_list("employee_id", flat=True)
+    )
+    # Fewer people had joined by then than a year later.
+    assert (
+        0.5 * EMPLOYEES < len(participants) <= CycleParticipant.objects.filter(cycle=last).count()
+    )
+    results = {r.employee_id: r for r in ReviewResult.objects.filter(cycle=before)}
+    assert set(results) == participants
+    frame = scoring_frame(before)
+    sheets = load_sheets(before.pk, sorted(participants))
+    for employee_id, result in results.items():
+        score, level = score_of_record(sheets[employee_id], frame)
+        assert (result.computed_score, result.computed_level) == (score, level)
+    scored = [r for r in results.values() if r.computed_level_id]
+    assert scored and all(r.released_at and r.manager_level_id for r in scored)
+    assert all(r.released_at.year == 2024 for r in scored if r.released_at)
+    acknowledged = [r for r in scored if r.acknowledged_at]
+    assert 0.7 * len(scored) < len(acknowledged) < len(scored)
+    # Ratings move a little from one year to the next, not wholesale.
+    last_year = dict(
+        ReviewResult.objects.filter(cycle=last).values_list("employee_id", "computed_level__value")
+    )
+    both = [r for r in scored if last_year.get(r.employee_id) is not None]
+    assert both
+    same = [
+        r for r in both if r.computed_level and r.computed_level.value == last_year[r.employee_id]
+    ]
+    assert 0.3 * len(both) < len(same) < len(both)
 
 
 def test_this_year_is_in_manager_review(demo: tuple[Cycle, Cycle]) -> None:
@@ -292,7 +343,7 @@ def test_force_makes_the_demo_again(settings: object) -> None:
     assert (Cycle.objects.count(), ReviewAssignment.objects.count(), Answer.objects.count()) == (
         counts
     )
-    assert counts[0] == 2 and counts[2] > 1000
+    assert counts[0] == 3 and counts[2] > 1000
     assert Employee.objects.count() == 90
     # New rows still get ids after the explicit ones.
     cycle = Cycle.objects.get(stage=Stage.MANAGER_REVIEW)

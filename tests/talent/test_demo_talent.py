@@ -35,7 +35,9 @@ def demo() -> None:
 
 
 def test_last_years_cycle_calibrated_in_closed_sessions(demo: None) -> None:
-    last_year = Cycle.objects.get(stage=Stage.CLOSED)
+    # Two closed cycles; the sessions calibrate last year's.
+    assert Cycle.objects.filter(stage=Stage.CLOSED).count() == 2
+    last_year = Cycle.objects.get(stage=Stage.CLOSED, name="2025 annual review")
     sessions = CalibrationSession.objects.all()
     assert sessions.exists()
     assert set(sessions.values_list("cycle_id", "state")) == {(last_year.pk, SessionState.LOCKED)}

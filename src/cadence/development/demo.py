@@ -15,6 +15,7 @@ from dataclasses import astuple, dataclass
 
 from django.db import connection
 
+from cadence.core.demo_rows import insert_objects
 from cadence.core.models import Role, RoleAssignment
 from cadence.development import demo_data as data
 from cadence.development.models import (
@@ -309,7 +310,7 @@ class _DevelopmentBuilder:
                         completed_on=due if done else None,
                     )
                 )
-        DevelopmentAction.objects.bulk_create(actions, batch_size=5000)
+        insert_objects(DevelopmentAction, actions)
         comments = [
             DevelopmentComment(
                 plan=plan,

@@ -17,11 +17,13 @@ import datetime as dt
 import itertools
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.db import connection, models
 
+from cadence.core.demo_rows import insert_objects, insert_rows, moment_adapter
 from cadence.feedback import demo_data as data
 from cadence.feedback.models import (
     ActionItem,
@@ -41,10 +43,20 @@ from cadence.feedback.models import (
 )
 from cadence.feedback.services_meetings import meeting_days, planning_horizon
 from cadence.people.models import EmploymentStatus
-from cadence.reviews.demo_setup import Organisation, Person, at, first_free_id, insert_rows
+from cadence.reviews.demo_setup import Organisation, Person, at, first_free_id
 
+AGENDA_FIELDS = (
+    "id",
+    "meeting",
+    "author",
+    "text",
+    "done",
+    "carried_from",
+    "position",
+    "created_at",
+)
 # Rows given explicit ids here; the caller moves PostgreSQL's sequences past them.
-MODELS_WITH_EXPLICIT_IDS: tuple[type[models.Model], ...] = (Meeting, AgendaItem)
+MODELS_WITH_EXPLICIT_IDS: tuple[type[models.Model], ...] = (OneOnOneSeries, Meeting, AgendaItem)
 EMPLOYEE_LOGIN = "employee@example.com"
 MANAGER_LOGIN = "manager@example.com"
 FEEDBACK_DAYS = 180
@@ -193,8 +205,7 @@ class _FeedbackBuilder:
                         self.manager_id, self.employee_id, days, visibility=visibility
                     )
                 )
-        Feedback.objects.bulk_create(rows, batch_size=2000)
-        self.summary.feedback += len(rows)
+        self.summary.feedback += insert_objects(Feedback, rows)
 
     def requests(self) -> None:
         """A request from one person in twenty, plus the demo logins'."""
@@ -253,7 +264,7 @@ class _FeedbackBuilder:
             for ask in asks
             if ask.status == AskStatus.ANSWERED
         ]
-        Feedback.objects.bulk_create(answers, batch_size=2000)
+        insert_objects(Feedback, answers)
         self.summary.requests += len(requests)
         self.summary.asks += len(asks)
         self.summary.feedback += len(answers)
@@ -265,6 +276,7 @@ class _FeedbackBuilder:
         horizon = planning_horizon(self.today)
         pairs = [(m, r) for m, reports in sorted(self.reports.items()) for r in reports]
         series_rows = []
+        series_ids = itertools.count(first_free_id(OneOnOneSeries))
         for manager, report in pairs:
             frequency = rng.choices(
                 [f for f, _ in FREQUENCY_WEIGHTS], [w for _, w in FREQUENCY_WEIGHTS]
@@ -272,6 +284,7 @@ class _FeedbackBuilder:
             starts = self.today - dt.timedelta(days=rng.randrange(20, HISTORY_DAYS))
             series_rows.append(
                 OneOnOneSeries(
+                    id=next(series_ids),
                     manager_id=manager,
                     report_id=report,
                     frequency=frequency,
@@ -280,83 +293,85 @@ class _FeedbackBuilder:
                     created_at=at(starts - dt.timedelta(days=3), 9, 0),
                 )
             )
-        series = OneOnOneSeries.objects.bulk_create(series_rows, batch_size=2000)
+        insert_objects(OneOnOneSeries, series_rows)
+        series = series_rows
         self.summary.series = len(series)
         next_id = first_free_id(Meeting)
         # Agenda items get their ids here too, so a carried copy can point at
-        # its original before either is written.
+        # its original before either is written. Each is a list of the
+        # values of AGENDA_FIELDS (done is settled after the meeting).
         agenda_ids = itertools.count(first_free_id(AgendaItem))
         meetings: list[tuple[Any, ...]] = []
-        agenda: list[AgendaItem] = []
-        actions: list[ActionItem] = []
-        ops = connection.ops
-        stamp = ops.adapt_datetimefield_value
+        agenda: list[list[Any]] = []
+        actions: list[tuple[Any, ...]] = []
+        moment = moment_adapter()
+        today = self.today
+        random_ = rng.random
+        shared_notes, agenda_texts, action_texts = data.SHARED_NOTES, data.AGENDA, data.ACTIONS
         for s in series:
             days = meeting_days(s.frequency, s.starts_on, s.starts_on, horizon)
-            open_items: list[AgendaItem] = []  # unfinished at the last meeting held
+            people = (s.manager_id, s.report_id)
+            open_items: list[list[Any]] = []  # unfinished at the last meeting held
             next_planned = True  # the first meeting ahead has its agenda started
             for day in days:
                 meeting_id, next_id = next_id, next_id + 1
-                past = day < self.today
-                roll = rng.random()
+                past = day < today
+                roll = random_()
                 status = (
                     MeetingStatus.PLANNED
                     if not past or roll >= 0.93
                     else (MeetingStatus.CANCELLED if roll >= 0.85 else MeetingStatus.HELD)
                 )
                 held = status == MeetingStatus.HELD
-                notes = rng.choice(data.SHARED_NOTES) if held and rng.random() < 0.7 else ""
-                held_at = stamp(at(day, 11, 0)) if held else None
+                notes = _pick(shared_notes, random_()) if held and random_() < 0.7 else ""
+                held_at = moment(day, 11, 0) if held else None
                 meetings.append(
-                    (meeting_id, s.pk, day, status, notes, held_at, 1, stamp(at(day, 11, 30)))
+                    (meeting_id, s.pk, day, status, notes, held_at, 1, moment(day, 11, 30))
                 )
+                morning = moment(day, 8, 0)
                 carried = [
-                    AgendaItem(
-                        id=next(agenda_ids),
-                        meeting_id=meeting_id,
-                        author_id=item.author_id,
-                        text=item.text,
-                        carried_from_id=item.pk,
-                        position=i,
-                        created_at=at(day, 8, 0),
-                    )
+                    [next(agenda_ids), meeting_id, item[2], item[3], False, item[0], i, morning]
                     for i, item in enumerate(open_items)
                 ]
                 agenda.extend(carried)
                 if status == MeetingStatus.PLANNED and past:
                     open_items = carried  # a missed meeting carries nothing on yet
                     continue
+                count = (
+                    _pick((1, 2, 2, 3), random_())
+                    if past
+                    else (_pick((1, 2), random_()) * next_planned)
+                )
+                before = moment(day - dt.timedelta(days=2), 16, 0)
                 fresh = [
-                    AgendaItem(
-                        id=next(agenda_ids),
-                        meeting_id=meeting_id,
-                        author_id=rng.choice((s.manager_id, s.report_id)),
-                        text=rng.choice(data.AGENDA),
-                        done=held and rng.random() < 0.8,
-                        position=len(carried) + i,
-                        created_at=at(day - dt.timedelta(days=2), 16, 0),
-                    )
-                    for i in range(
-                        rng.choice((1, 2, 2, 3)) if past else (rng.choice((1, 2)) * next_planned)
-                    )
+                    [
+                        next(agenda_ids),
+                        meeting_id,
+                        _pick(people, random_()),
+                        _pick(agenda_texts, random_()),
+                        held and random_() < 0.8,
+                        None,
+                        len(carried) + i,
+                        before,
+                    ]
+                    for i in range(count)
                 ]
                 next_planned = next_planned and past
                 for item in carried:
-                    item.done = held
+                    item[4] = held
                 agenda.extend(fresh)
-                open_items = [i for i in carried + fresh if not i.done] if past else []
-                if held and rng.random() < 0.4:
+                open_items = [i for i in carried + fresh if not i[4]] if past else []
+                if held and random_() < 0.4:
                     due = day + dt.timedelta(days=rng.randrange(7, 22))
+                    finished = due < today and random_() < 0.8
                     actions.append(
-                        ActionItem(
-                            meeting_id=meeting_id,
-                            owner_id=rng.choice((s.manager_id, s.report_id)),
-                            text=rng.choice(data.ACTIONS),
-                            due_on=due,
-                            done_at=at(due, 17, 0)
-                            if due < self.today and rng.random() < 0.8
-                            else None,
-                            created_at=at(day, 11, 0),
+                        (
+                            meeting_id,
+                            _pick(people, random_()),
+                            _pick(action_texts, random_()),
+                            due,
+                            moment(due, 17, 0) if finished else None,
+                            moment(day, 11, 0),
                         )
                     )
         insert_rows(
@@ -375,24 +390,10 @@ class _FeedbackBuilder:
         )
         # Originals come before their copies in `agenda`, and SQLite and
         # PostgreSQL check the foreign key per row (or at commit): one pass.
+        insert_rows(AgendaItem, AGENDA_FIELDS, agenda)
         insert_rows(
-            AgendaItem,
-            ("id", "meeting", "author", "text", "done", "carried_from", "position", "created_at"),
-            [
-                (
-                    a.pk,
-                    a.meeting_id,
-                    a.author_id,
-                    a.text,
-                    a.done,
-                    a.carried_from_id,
-                    a.position,
-                    stamp(a.created_at),
-                )
-                for a in agenda
-            ],
+            ActionItem, ("meeting", "owner", "text", "due_on", "done_at", "created_at"), actions
         )
-        ActionItem.objects.bulk_create(actions, batch_size=5000)
         self.summary.meetings = len(meetings)
         self.summary.agenda_items = len(agenda)
         self.summary.action_items = len(actions)
@@ -424,3 +425,8 @@ class _FeedbackBuilder:
         ]
         PrivateNote.objects.bulk_create(private)
         self.summary.notes = len(notes) + len(private)
+
+
+def _pick(choices: Sequence[Any], roll: float) -> Any:
+    """One of `choices` for a roll of the dice (0 to 1): rng.choice, cheaper."""
+    return choices[int(roll * len(choices))]

@@ -93,7 +93,9 @@ def _goal_rows(user: User, objectives: list[Objective]) -> list[dict[str, Any]]:
             .filter(pk__in=parent_ids)
             .values_list("pk", flat=True)
         )
-    progress = selectors.progress_for(user, {o.period_id for o in objectives})
+    progress = selectors.progress_of(
+        user, [o.pk for o in objectives], {o.period_id for o in objectives}
+    )
     return [
         goal_out(
             o,

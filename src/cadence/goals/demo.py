@@ -1,6 +1,8 @@
-"""The demo organisation's goals: the quarter containing `today` and the one
-before it, with company, department and personal OKRs, a check-in history
-for every key result, and KPIs with a year of measurements.
+"""The demo organisation's goals: two years of quarters, the one containing
+`today` and the seven before it, each with company, department and personal
+OKRs and a check-in history for every key result (every two to three weeks
+in the last two quarters, about monthly before), and KPIs with a year of
+measurements.
 
 Built for the organisation already in the database, in bulk: personal goals
 are planned, inserted and let go a chunk of owners at a time, so the work is
@@ -14,17 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import astuple, dataclass
+from typing import Any, NamedTuple
 
 from django.db import connection, models
 
+from cadence.core.demo_rows import insert_rows
 from cadence.core.models import Role, RoleAssignment
 from cadence.goals import demo_data as data
 from cadence.goals.demo_data import ObjectiveSpec
 from cadence.goals.demo_history import (
-    CheckInRow,
+    KEY_RESULT_FIELDS,
     DemoPeriod,
     KeyResultHistory,
-    at,
+    PlannedKeyResult,
     insert_check_ins,
 )
 from cadence.goals.demo_kpis import create_demo_kpis, first_free_id
@@ -46,7 +50,13 @@ from cadence.jobs.models import JobProfile
 from cadence.people import demo_data as people_data
 from cadence.people.models import Department, Employee, EmploymentStatus
 
-BATCH_SIZE = 1000
+# Quarters of goals: the current one and the seven before it.
+QUARTERS = 8
+# Days between check-ins (fewest, most) in the current and previous quarter,
+# and in the older ones.
+RECENT_QUARTERS = 2
+RECENT_CHECK_INS = (14, 21)
+OLDER_CHECK_INS = (25, 40)
 # Owners whose personal goals are built and inserted together.
 OWNERS_PER_CHUNK = 2000
 REMINDER_DAYS = 14
@@ -95,8 +105,7 @@ def generate_demo_goals(*, rng: random.Random, today: dt.date) -> DemoGoals:
     """Goal periods, OKRs with check-ins, and KPIs with measurements for the
     organisation in the database (see the module docstring)."""
     builder = _GoalBuilder(rng, today, _Organisation.load())
-    previous, current = builder.create_periods()
-    for period in (previous, current):
+    for period in builder.create_periods():
         builder.create_goals(period)
     org = builder.org
     summary = builder.summary
@@ -195,8 +204,31 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date, str]:
     return start, following - dt.timedelta(days=1), f"{day.year} Q{index + 1}"
 
 
-# A goal with its key results, each with its check-ins, before insertion.
-_Plan = tuple[Objective, list[tuple[KeyResult, list[CheckInRow]]]]
+class _Goal(NamedTuple):
+    """A planned goal, as its children need it."""
+
+    id: int
+    title: str
+
+
+# A goal (the values of OBJECTIVE_FIELDS) with its key results, before insertion.
+_Plan = tuple[tuple[Any, ...], list[PlannedKeyResult]]
+OBJECTIVE_FIELDS = (
+    "id",
+    "period_id",
+    "scope",
+    "owner_employee_id",
+    "owner_department_id",
+    "title",
+    "description",
+    "kind",
+    "visibility",
+    "status",
+    "approval",
+    "parent_id",
+    "created_by_id",
+    "created_at",
+)
 
 
 class _GoalBuilder:
@@ -206,6 +238,7 @@ class _GoalBuilder:
         self.rng = rng
         self.today = today
         self.history = KeyResultHistory(rng, today)
+        self.moment = self.history.moment_at
         self.org = org
         self.summary = DemoGoals()
         self.next_ids: dict[type[models.Model], int] = {
@@ -219,30 +252,50 @@ class _GoalBuilder:
 
     # -- periods ---------------------------------------------------------------------
 
-    def create_periods(self) -> tuple[DemoPeriod, DemoPeriod]:
-        """The previous quarter (finished, no approval) and the current one
-        (goals need a manager's approval)."""
-        current_start, _, _ = quarter_of(self.today)
+    def create_periods(self) -> list[DemoPeriod]:
+        """Two years of quarters, oldest first: the past ones finished (no
+        approval asked), the current one asking for a manager's approval."""
+        start, _, _ = quarter_of(self.today)
+        days = [self.today]
+        for _ in range(QUARTERS - 1):
+            start, _, _ = quarter_of(start - dt.timedelta(days=1))
+            days.append(start)
         periods = []
-        for day, approval in ((current_start - dt.timedelta(days=1), False), (self.today, True)):
+        for day in reversed(days):
             start, end, name = quarter_of(day)
+            current = end >= self.today
             closes = start + dt.timedelta(days=21)
-            if end >= self.today:
+            if current:
                 # Keep the current window open through the coming weeks (never
                 # past the quarter), so people trying the demo can set a goal.
                 closes = max(closes, min(end, self.today + dt.timedelta(days=28)))
-            row = GoalPeriod.objects.create(
-                name=name,
-                starts_on=start,
-                ends_on=end,
-                setting_opens_on=start - dt.timedelta(days=14),
-                setting_closes_on=closes,
-                requires_approval=approval,
-                check_in_reminder_days=REMINDER_DAYS,
+            periods.append(
+                GoalPeriod(
+                    name=name,
+                    starts_on=start,
+                    ends_on=end,
+                    setting_opens_on=start - dt.timedelta(days=14),
+                    setting_closes_on=closes,
+                    requires_approval=current,
+                    check_in_reminder_days=REMINDER_DAYS,
+                )
             )
-            periods.append(DemoPeriod(row, start, end, finished=end < self.today))
-        self.summary.periods += 2
-        return periods[0], periods[1]
+        rows = GoalPeriod.objects.bulk_create(periods)
+        self.summary.periods += len(rows)
+        # The last two quarters have check-ins every two to three weeks; the
+        # older ones about monthly (people check in less once the habit
+        # fades, and it keeps two years within the demo's time budget).
+        recent = len(rows) - RECENT_QUARTERS
+        return [
+            DemoPeriod(
+                r,
+                r.starts_on,
+                r.ends_on,
+                finished=r.ends_on < self.today,
+                every=RECENT_CHECK_INS if i >= recent else OLDER_CHECK_INS,
+            )
+            for i, r in enumerate(rows)
+        ]
 
     # -- objectives --------------------------------------------------------------------
 
@@ -256,13 +309,13 @@ class _GoalBuilder:
             for spec in company_specs
         ]
         self.insert(company)
-        company_goals = [objective for objective, _ in company]
+        company_goals = [_Goal(row[0], row[5]) for row, _ in company]
         by_theme = {
             spec.theme: goal for spec, goal in zip(company_specs, company_goals, strict=True)
         }
 
         department_plans: list[_Plan] = []
-        department_goals: dict[int | None, list[Objective]] = {None: company_goals}
+        department_goals: dict[int | None, list[_Goal]] = {None: company_goals}
         for dept_id, (code, name) in org.departments.items():
             pool = data.DEPARTMENT_OBJECTIVES.get(code, ())
             if org.top_level_of[dept_id] != dept_id or not pool:
@@ -280,7 +333,7 @@ class _GoalBuilder:
                     description=spec.description or f"How {name} contributes to “{parent.title}”.",
                 )
                 department_plans.append(plan)
-                department_goals.setdefault(dept_id, []).append(plan[0])
+                department_goals.setdefault(dept_id, []).append(_Goal(plan[0][0], plan[0][5]))
         self.insert(department_plans)
 
         eligible = [p for p in org.people if self.has_goals(p, period)]
@@ -302,7 +355,7 @@ class _GoalBuilder:
         return person.status == EmploymentStatus.ACTIVE
 
     def personal_goals(
-        self, period: DemoPeriod, person: _Person, parents: list[Objective]
+        self, period: DemoPeriod, person: _Person, parents: list[_Goal]
     ) -> list[_Plan]:
         """Up to three goals from the person's job family (managers often
         one about their team), each aligned to one of `parents`."""
@@ -351,7 +404,7 @@ class _GoalBuilder:
         krs: int,
         person: _Person | None = None,
         department_id: int | None = None,
-        parent: Objective | None = None,
+        parent: _Goal | None = None,
         private: bool = False,
         approval: Approval = Approval.NOT_REQUIRED,
         description: str = "",
@@ -360,7 +413,7 @@ class _GoalBuilder:
         status following from the progress they reached."""
         rng = self.rng
         opened = period.row.setting_opens_on or period.start
-        created = opened + dt.timedelta(days=rng.randint(0, 18))
+        created = opened + dt.timedelta(days=int(rng.random() * 19))
         created = min(created, period.start + dt.timedelta(days=4), self.today - dt.timedelta(1))
         pace = self.pace(period)
         stale = not period.finished and rng.random() < 0.18
@@ -382,26 +435,26 @@ class _GoalBuilder:
             )
             for i in chosen
         ]
-        status = ObjectiveStatus.ACTIVE
+        status = ObjectiveStatus.ACTIVE.value
         if period.finished:
-            progress = weighted_mean((kr.progress, float(kr.weight)) for kr, _ in key_results)
+            progress = weighted_mean((kr.progress, float(kr.weight)) for kr in key_results)
             reached = band(progress, aspirational=aspirational) == Band.GREEN
-            status = ObjectiveStatus.COMPLETED if reached else ObjectiveStatus.MISSED
-        objective = Objective(
-            id=objective_id,
-            period_id=period.row.pk,
-            scope=scope,
-            owner_employee_id=person.id if person else None,
-            owner_department_id=department_id,
-            title=spec.title,
-            description=description or spec.description,
-            kind=kind,
-            visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
-            status=status,
-            approval=approval,
-            parent_id=parent.pk if parent else None,
-            created_by_id=author if person else self.org.hr_admin_user_id,
-            created_at=at(created, 10, 0),
+            status = (ObjectiveStatus.COMPLETED if reached else ObjectiveStatus.MISSED).value
+        objective = (
+            objective_id,
+            period.row.pk,
+            scope.value,
+            person.id if person else None,
+            department_id,
+            spec.title,
+            description or spec.description,
+            kind.value,
+            (Visibility.PRIVATE if private else Visibility.PUBLIC).value,
+            status,
+            approval.value,
+            parent.id if parent else None,
+            author if person else self.org.hr_admin_user_id,
+            self.moment(created, 10, 0),
         )
         return objective, key_results
 
@@ -423,14 +476,14 @@ class _GoalBuilder:
 
     def insert(self, plans: list[_Plan]) -> None:
         """Goals, then their key results, then the check-ins."""
-        key_results = [kr for _, items in plans for kr, _ in items]
-        check_ins = [c for _, items in plans for _, history in items for c in history]
-        Objective.objects.bulk_create([objective for objective, _ in plans], batch_size=BATCH_SIZE)
-        KeyResult.objects.bulk_create(key_results, batch_size=BATCH_SIZE)
-        insert_check_ins(check_ins)
-        self.summary.objectives += len(plans)
-        self.summary.key_results += len(key_results)
-        self.summary.check_ins += len(check_ins)
+        summary = self.summary
+        summary.objectives += insert_rows(Objective, OBJECTIVE_FIELDS, [row for row, _ in plans])
+        summary.key_results += insert_rows(
+            KeyResult, KEY_RESULT_FIELDS, [kr.row for _, krs in plans for kr in krs]
+        )
+        summary.check_ins += insert_check_ins(
+            c for _, krs in plans for kr in krs for c in kr.history
+        )
 
 
 # --- Small helpers --------------------------------------------------------------------

@@ -233,9 +233,14 @@ class KeyResultForm(BootstrapFormMixin, forms.ModelForm):
         }
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    # The version read, so a save over someone else's edit is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["direction"].initial = Direction.INCREASE
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
         for name, hint in (
             ("target_value", "The number that means done."),
             ("due_date", "For a milestone: when it should be done."),

@@ -238,6 +238,9 @@ class KeyResult(models.Model):
     done = models.BooleanField(default=False, help_text="For milestones.")
     due_date = models.DateField(null=True, blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    # The definition's version (title, target, weight...), for the edit form's
+    # "changed by someone else" check; check-ins are new rows and do not bump it.
+    version = models.PositiveIntegerField(default=1)
     last_check_in_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

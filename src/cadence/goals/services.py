@@ -64,6 +64,7 @@ PERIOD_FIELDS = (
 )
 STALE_MESSAGE = "This goal was changed by someone else. Reload it and try again."
 STALE_PERIOD_MESSAGE = "This period was changed by someone else. Reload it and try again."
+STALE_KEY_RESULT_MESSAGE = "This key result was changed by someone else. Reload it and try again."
 
 
 def _check_setting_window(actor: User, objective: Objective, today: dt.date | None) -> None:
@@ -285,16 +286,23 @@ def add_key_result(*, actor: User, objective: Objective, **values: Any) -> KeyRe
 
 
 @transaction.atomic
-def update_key_result(*, actor: User, key_result: KeyResult, **values: Any) -> KeyResult:
-    """Change a key result's definition (title, target, weight, …)."""
+def update_key_result(
+    *, actor: User, key_result: KeyResult, expected_version: int | None = None, **values: Any
+) -> KeyResult:
+    """Change a key result's definition (title, target, weight, …). With
+    `expected_version` (the edit form always sends it), a save over someone
+    else's edit is refused instead of silently overwriting it."""
     kr = KeyResult.objects.select_for_update().select_related("objective").get(pk=key_result.pk)
     if not can_edit_objective(actor, kr.objective):
         raise PermissionDenied
+    if expected_version is not None and expected_version != kr.version:
+        raise ValidationError({"version": STALE_KEY_RESULT_MESSAGE})
     before = audit.snapshot(kr, KEY_RESULT_FIELDS)
     assign_fields(kr, values, KEY_RESULT_FIELDS)
     _validate_key_result(kr)
     old, new = audit.changed(before, audit.snapshot(kr, KEY_RESULT_FIELDS))
     if new:
+        kr.version += 1
         kr.save()
         audit.record(actor, "goal.key_result.update", kr, before=old, after=new)
     return kr

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from cadence.core.ids import parse_id
 from cadence.core.models import User
@@ -32,6 +32,9 @@ class GoalRow:
     band: Band
     key_results: list[KeyResult] = field(default_factory=list)
     children: list[GoalRow] = field(default_factory=list)
+    # How many goals the viewer may see aligned to this one (the tree page
+    # loads them on demand).
+    child_count: int = 0
 
 
 def goal_rows(
@@ -68,13 +71,13 @@ def my_goal_rows(user: User, period: GoalPeriod) -> list[GoalRow]:
     if employee_id is None:
         return []
     goals = list(selectors.goals(user, selectors.GoalFilters(period=period.pk, owner=employee_id)))
-    return goal_rows(user, goals, selectors.progress_for(user, [period.pk]))
+    return goal_rows(user, goals, selectors.progress_of(user, [g.pk for g in goals], [period.pk]))
 
 
 def company_goal_rows(user: User, period: GoalPeriod) -> list[GoalRow]:
     """Company goals of `period` with progress."""
     goals = list(selectors.company_goals(user, period))
-    return goal_rows(user, goals, selectors.progress_for(user, [period.pk]))
+    return goal_rows(user, goals, selectors.progress_of(user, [g.pk for g in goals], [period.pk]))
 
 
 # --- the alignment tree -------------------------------------------------------------
@@ -104,6 +107,82 @@ def goal_tree(user: User, period: GoalPeriod) -> list[GoalRow]:
 
     order(roots)
     return roots
+
+
+@dataclass(frozen=True)
+class LevelPage:
+    """Which page of a level is shown, and whether another follows."""
+
+    number: int
+    has_next: bool
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass
+class TreeLevel:
+    """One page of one level of the tree: the goals aligned to `parent` (or
+    the roots when it is None), each with progress and its number of
+    visible aligned goals."""
+
+    parent: Objective | None
+    rows: list[GoalRow]
+    page: LevelPage
+
+
+# Goals per page of a level: a department can have hundreds aligned to it.
+TREE_PAGE_SIZE = 50
+
+
+def _level_goals(user: User, period: GoalPeriod, parent: Objective | None) -> QuerySet[Objective]:
+    """The visible goals of `period` aligned to `parent`; with no parent the
+    roots: goals aligned to nothing, or to a goal the viewer cannot see in
+    this period (so a private goal never shows, even as a gap)."""
+    level = selectors.goals(user, selectors.GoalFilters(period=period.pk))
+    if parent is not None:
+        level = level.filter(parent_id=parent.pk)
+    else:
+        parent_shown = selectors.visible_goals(user).filter(
+            pk=OuterRef("parent_id"), period_id=period.pk
+        )
+        level = level.filter(Q(parent__isnull=True) | ~Exists(parent_shown.order_by()))
+    rank = Case(
+        *(When(scope=scope, then=Value(order)) for scope, order in SCOPE_ORDER.items()),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    return level.annotate(scope_rank=rank).order_by("scope_rank", "title", "id")
+
+
+def tree_level(
+    user: User, period: GoalPeriod, parent: Objective | None, page_number: object = None
+) -> TreeLevel:
+    """One page of a level of the alignment tree, company goals first, then
+    department, then personal (four queries, whatever the organisation).
+    One row more than a page is read to know whether there is a next page,
+    instead of counting a level that can hold thousands of goals."""
+    number = parse_id(str(page_number or "")) or 1
+    start = (number - 1) * TREE_PAGE_SIZE
+    goals = list(_level_goals(user, period, parent)[start : start + TREE_PAGE_SIZE + 1])
+    page = LevelPage(number=number, has_next=len(goals) > TREE_PAGE_SIZE)
+    goals = goals[:TREE_PAGE_SIZE]
+    ids = [g.pk for g in goals]
+    counts: dict[int, int] = {}
+    if ids:
+        counts = dict(
+            selectors.goals(user, selectors.GoalFilters(period=period.pk))
+            .filter(parent_id__in=ids)
+            .order_by()
+            .values_list("parent_id")
+            .annotate(n=Count("id"))
+            .values_list("parent_id", "n")
+        )
+    rows = goal_rows(user, goals, selectors.progress_of(user, ids, [period.pk]))
+    for row in rows:
+        row.child_count = counts.get(row.goal.pk, 0)
+    return TreeLevel(parent=parent, rows=rows, page=page)
 
 
 def tree_data(user: User, period: GoalPeriod) -> list[dict[str, Any]]:
@@ -155,16 +234,16 @@ def team_rows(user: User, period: GoalPeriod) -> list[TeamMemberRow]:
     )
     if not reports:
         return []
-    goals = list(
+    team_goals = (
         selectors.goals(user, selectors.GoalFilters(period=period.pk))
         .filter(
             Q(owner_employee__reporting_path__startswith=me.reporting_path),
             scope=Scope.PERSONAL,
         )
         .exclude(owner_employee_id=me.pk)
-        .values_list("id", "owner_employee_id")
     )
-    progress = selectors.progress_for(user, [period.pk])
+    goals = list(team_goals.values_list("id", "owner_employee_id"))
+    progress = selectors.progress_of(user, team_goals.values("id"), [period.pk])
     by_owner: dict[int, list[int]] = defaultdict(list)
     for goal_id, owner_id in goals:
         by_owner[owner_id].append(goal_id)

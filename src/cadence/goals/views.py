@@ -95,9 +95,26 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_tree(request: HttpRequest) -> HttpResponse:
-    """Company → department → personal goals by alignment, with roll-ups."""
+    """Company → department → personal goals by alignment, with roll-ups, a
+    level at a time: the roots, then (?parent=<id>) the goals aligned to
+    one goal, a page at a time (?page=). htmx asks for the level as a
+    fragment (with ?page=, only the next items); without JS the same
+    addresses are whole pages."""
     period, context = _period_context(request)
-    context["roots"] = tree.goal_tree(_user(request), period) if period else []
+    parent_id = parse_id(request.GET.get("parent"))
+    parent = _visible_goal(request, parent_id) if parent_id is not None else None
+    level = (
+        tree.tree_level(_user(request), period, parent, request.GET.get("page")) if period else None
+    )
+    context.update(
+        parent=parent,
+        roots=level.rows if level else [],
+        page_obj=level.page if level else None,
+    )
+    if getattr(request, "htmx", False) and level is not None:
+        context["items_only"] = "page" in request.GET
+        context["nodes"] = level.rows
+        return render(request, "goals/_tree_nodes.html", context)
     return render(request, "goals/tree.html", context)
 
 
@@ -337,7 +354,12 @@ def key_result_edit(request: HttpRequest, pk: int, kr_pk: int | None = None) -> 
             if kr is None:
                 saved = services.add_key_result(actor=user, objective=goal, **form.values())
             else:
-                saved = services.update_key_result(actor=user, key_result=kr, **form.values())
+                saved = services.update_key_result(
+                    actor=user,
+                    key_result=kr,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.values(),
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         except PermissionDenied:

@@ -1,8 +1,8 @@
 """The demo organisation's reviews: a five-point scale, one review template,
-last year's annual review (closed: every review written, results computed,
-released and mostly acknowledged) and this year's review, open in the
-manager-review phase (self reviews mostly in, peers approved and mostly
-written, manager reviews partly written).
+the annual reviews of the last two years (closed: every review written,
+results computed, a few calibrated, released and mostly acknowledged) and
+this year's review, open in the manager-review phase (self reviews mostly
+in, peers approved and mostly written, manager reviews partly written).
 
 Built for the organisation (and goals) already in the database, in bulk:
 assignments get explicit ids so their answers are planned with them and
@@ -26,6 +26,7 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from cadence.core.demo_rows import datetime_adapter
 from cadence.goals.models import GoalPeriod, Objective, Scope, Visibility
 from cadence.people.models import EmploymentStatus
 from cadence.reviews import demo_data as data
@@ -34,6 +35,7 @@ from cadence.reviews.demo_setup import (
     Item,
     Organisation,
     Person,
+    PlannedResult,
     at,
     create_template,
     day_between,
@@ -138,6 +140,8 @@ SELF_NOW = (85, 8, 7)
 PEER_NOW = (80, 8, 12)
 MANAGER_NOW = (30, 20, 50)
 OPEN_STATES = (AssignmentStatus.SUBMITTED, AssignmentStatus.IN_PROGRESS, AssignmentStatus.PENDING)
+# Closed annual reviews before this year's: last year's and the year before.
+PAST_CYCLES = 2
 # Share of participants with peer reviews.
 WITH_PEERS_LAST_YEAR = 0.55
 WITH_PEERS_NOW = 0.65
@@ -161,11 +165,12 @@ def wipe_demo_reviews() -> None:
 
 
 def generate_demo_reviews(*, rng: random.Random, today: dt.date) -> DemoReviews:
-    """The scale, the template, last year's closed cycle and this year's
-    open one for the organisation in the database (see the module
-    docstring)."""
+    """The scale, the template, the two closed cycles of the last two years
+    and this year's open one for the organisation in the database (see the
+    module docstring)."""
     builder = _ReviewBuilder(rng, today, Organisation.load())
-    builder.last_year()
+    for years_ago in range(PAST_CYCLES, 0, -1):
+        builder.past_year(years_ago)
     builder.this_year()
     statements = connection.ops.sequence_reset_sql(no_style(), list(MODELS_WITH_EXPLICIT_IDS))
     with connection.cursor() as cursor:
@@ -179,8 +184,9 @@ def current_cycle_name(today: dt.date) -> str:
     return f"{today.year} {'mid-year' if today.month <= 8 else 'year-end'} review"
 
 
-def last_cycle_name(today: dt.date) -> str:
-    return f"{today.year - 1} annual review"
+def last_cycle_name(today: dt.date, years_ago: int = 1) -> str:
+    """Last year's cycle (or the one `years_ago`)."""
+    return f"{today.year - years_ago} annual review"
 
 
 @dataclass
@@ -193,7 +199,7 @@ class _CycleWork:
     nominations: list[tuple[Any, ...]] = field(default_factory=list)
     assignments: list[tuple[Any, ...]] = field(default_factory=list)
     answers: list[tuple[Any, ...]] = field(default_factory=list)
-    results: list[ReviewResult] = field(default_factory=list)
+    results: list[PlannedResult] = field(default_factory=list)
 
 
 class _ReviewBuilder:
@@ -208,9 +214,9 @@ class _ReviewBuilder:
         self.next_assignment_id = first_free_id(ReviewAssignment)
         # Timestamps as the driver takes them in raw SQL; many repeat (they
         # are on the minute), and adapting is a fifth of the Python time.
-        self.adapt = functools.lru_cache(maxsize=None)(connection.ops.adapt_datetimefield_value)
-        # Everyone's overall performance (1..5), drawn once; this year's
-        # moves a little from last year's.
+        self.adapt = functools.lru_cache(maxsize=None)(datetime_adapter())
+        # Everyone's overall performance (1..5), drawn once; each year's
+        # moves a little from it.
         self.performance = {
             pk: rng.choices((1, 2, 3, 4, 5), data.PERFORMANCE_WEIGHTS)[0] for pk in org.people
         }
@@ -317,10 +323,12 @@ class _ReviewBuilder:
             departments[p.department_id].append(p.id)
         return teams, departments
 
-    def last_year(self) -> None:
-        """Last year's annual review: closed, everything written and released."""
+    def past_year(self, years_ago: int) -> None:
+        """An annual review `years_ago` (last year's: 1): closed, everything
+        written and released. Last year's people perform as drawn; earlier
+        years' a little differently."""
         rng, today = self.rng, self.today
-        year = today.year - 1
+        year = today.year - years_ago
         starts = dt.date(year, 11, 2)
         phases = phases_from(
             starts, ((0, 14), (0, 7), (8, 21), (15, 32), (33, 39), (40, 42), (42, 59))
@@ -335,10 +343,12 @@ class _ReviewBuilder:
         employee = self.org.logins.get(EMPLOYEE_LOGIN)
         # The demo employee has a result from last year, however recently hired.
         included = (
-            [employee] if employee and self.org.people[employee].hire_date >= hired_before else []
+            [employee]
+            if employee and years_ago == 1 and self.org.people[employee].hire_date >= hired_before
+            else []
         )
         work = self.new_cycle(
-            last_cycle_name(today), Stage.CLOSED, period, hired_before, phases, included
+            last_cycle_name(today, years_ago), Stage.CLOSED, period, hired_before, phases, included
         )
         people = self.participants(hired_before, included)
         managers = {p.id: self.review_manager(p, hired_before) for p in people}
@@ -352,6 +362,8 @@ class _ReviewBuilder:
         for p in people:
             manager = managers[p.id]
             base = self.performance[p.id]
+            if years_ago > 1:
+                base = min(5, max(1, base + drift(rng.random())))
             work.participants.append((work.cycle.pk, p.id, manager, "active", "", opened))
             self.review(
                 work,
@@ -383,7 +395,7 @@ class _ReviewBuilder:
                 self.org.people[manager].user_id,
                 self.org.hr_admin_user_id,
                 released,
-                acknowledge=p.id != employee,
+                acknowledge=p.id != employee or years_ago > 1,
             )
             work.results.append(result)
         self.insert(work)
@@ -486,7 +498,7 @@ class _ReviewBuilder:
         created = self.adapt(at(work.cycle.launched_at.date(), 8, 0))  # type: ignore[union-attr]
         stamp = self.adapt(when) if status != AssignmentStatus.PENDING else created
         submitted = stamp if status == AssignmentStatus.SUBMITTED else None
-        version = 1 if status == AssignmentStatus.PENDING else 2 + rng.randint(0, 4)
+        version = 1 if status == AssignmentStatus.PENDING else 2 + int(rng.random() * 5)
         work.assignments.append(
             (
                 pk,
@@ -506,7 +518,7 @@ class _ReviewBuilder:
             return None
         items = self.items(work, person, reviewer, kind)
         if status == AssignmentStatus.IN_PROGRESS and len(items) > 1:
-            items = items[: rng.randint(1, len(items) - 1)]
+            items = items[: 1 + int(rng.random() * (len(items) - 1))]
         review = SubmittedReview(pk, kind, reviewer, when)
         # Only the manager review is scored (see results.score_of_record).
         scored = review.ratings.append if kind == ReviewerKind.MANAGER else None
@@ -554,12 +566,15 @@ class _ReviewBuilder:
     ) -> None:
         """Peers the reviewee nominated and their manager approved."""
         rng = self.rng
+        random_ = rng.random
         approver = self.org.people[manager].user_id if manager is not None else None
         for peer in peers:
             created = at(
-                day_between(rng, window[0], window[1]), 9 + rng.randint(0, 7), rng.randint(0, 59)
+                day_between(rng, window[0], window[1]),
+                9 + int(random_() * 8),
+                int(random_() * 60),
             )
-            decided = created + dt.timedelta(hours=rng.randint(2, 60))
+            decided = created + dt.timedelta(hours=2 + int(random_() * 59))
             work.nominations.append(
                 (
                     work.cycle.pk,
@@ -575,13 +590,13 @@ class _ReviewBuilder:
 
     # -- results --------------------------------------------------------------------
 
-    def result(self, cycle: Cycle, person: Person, review: SubmittedReview | None) -> ReviewResult:
+    def result(self, cycle: Cycle, person: Person, review: SubmittedReview | None) -> PlannedResult:
         """The computed score and level, by the real scoring code, from the
         submitted manager review (None: not submitted, no result yet)."""
         sheet = ScoreSheet(employee_id=person.id, reviews=[review] if review else [])
         score, level = score_of_record(sheet, self.frame.scoring)
-        return ReviewResult(
-            cycle=cycle,
+        return PlannedResult(
+            cycle_id=cycle.pk,
             employee_id=person.id,
             computed_score=score,
             computed_level_id=level.pk if level is not None else None,

@@ -1,8 +1,8 @@
 """The groundwork of the demo reviews (reviews/demo.py): the organisation
 as they need it, the scale and template with the items each reviewer kind
 answers, how last year's results end (proposed, calibrated, released,
-acknowledged) and their rows, the raw insert for the big tables, and
-small date and dice helpers."""
+acknowledged) and their rows, the raw insert for the big tables (core.demo_rows),
+and small date and dice helpers."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from dataclasses import astuple, dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 
+from cadence.core.demo_rows import insert_rows
 from cadence.core.models import Role, RoleAssignment
 from cadence.jobs.models import ExpectedProficiency
 from cadence.people.models import Employee
@@ -25,13 +26,11 @@ from cadence.reviews.models import (
     Question,
     RatingLevel,
     RatingScale,
-    ReviewResult,
     ReviewTemplate,
     TemplateSection,
 )
 from cadence.reviews.results import ScoringFrame
 
-INSERT_BATCH = 5000
 # How often an item's rating strays a level below or above the reviewee's
 # overall performance (each side).
 DRIFT = 0.14
@@ -217,24 +216,6 @@ def create_template(summary: DemoReviews) -> tuple[ReviewTemplate, Frame]:
 # --- Small helpers --------------------------------------------------------------------
 
 
-def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Plain INSERTs, one prepared statement per batch: bulk_create prepares
-    every value through its field, three times slower on the answers (the
-    largest table). Foreign keys come as ids, timestamps already adapted."""
-    if not rows:
-        return
-    ops = connection.ops
-    column_of = {f.name: str(f.column) for f in model._meta.concrete_fields}
-    columns = ", ".join(ops.quote_name(column_of[name]) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
-
-
 def drift(roll: float) -> int:
     """-1, 0 or +1 from a roll of the dice (one draw: this runs ~500,000
     times at 10,000 employees, and rng.choices is four times slower)."""
@@ -265,7 +246,7 @@ def quarter_start(day: dt.date) -> dt.date:
 def day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     """A day from `first` to `last` (the first when the range is empty)."""
     span = (last - first).days
-    return first + dt.timedelta(days=rng.randint(0, span) if span > 0 else 0)
+    return first + dt.timedelta(days=int(rng.random() * (span + 1)) if span > 0 else 0)
 
 
 def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
@@ -275,9 +256,31 @@ def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
 # --- Results ------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class PlannedResult:
+    """A review result before insertion, with ReviewResult's attribute
+    names (a model instance costs ten times as much to make)."""
+
+    cycle_id: int
+    employee_id: int
+    computed_score: Decimal | None
+    computed_level_id: int | None
+    created_at: dt.datetime
+    manager_level_id: int | None = None
+    override_reason: str = ""
+    manager_rated_by_id: int | None = None
+    calibrated_level_id: int | None = None
+    calibration_reason: str = ""
+    calibrated_by_id: int | None = None
+    released_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+    acknowledgement_comment: str = ""
+    version: int = 1
+
+
 def settle(
     rng: random.Random,
-    result: ReviewResult,
+    result: PlannedResult,
     ids: dict[int, int],
     manager_user_id: int | None,
     hr_admin_user_id: int | None,
@@ -317,7 +320,7 @@ def settle(
         result.version = 5
 
 
-def result_row(result: ReviewResult, adapt: Callable[[Any], Any]) -> tuple[Any, ...]:
+def result_row(result: PlannedResult, adapt: Callable[[Any], Any]) -> tuple[Any, ...]:
     """The values of RESULT_FIELDS, timestamps adapted for raw SQL."""
     moments = [result.created_at, result.released_at, result.acknowledged_at]
     updated = max(m for m in moments if m is not None)
@@ -348,6 +351,7 @@ __all__ = [
     "Item",
     "Organisation",
     "Person",
+    "PlannedResult",
     "at",
     "create_template",
     "day_between",

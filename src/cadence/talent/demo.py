@@ -10,13 +10,17 @@ and `today` give the same records."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import astuple, dataclass
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Max
 
+from cadence.core.demo_rows import insert_objects
 from cadence.core.models import Role, RoleAssignment
 from cadence.people.models import Department, Employee, EmploymentStatus
 from cadence.reviews.models import Cycle, RatingLevel, ReviewResult, Stage
@@ -105,6 +109,10 @@ def generate_demo_talent(*, rng: random.Random, today: dt.date) -> DemoTalent:
     if cycle is not None and hr_admin is not None:
         high_high = _calibrate(rng, cycle, hr_admin, summary)
     _succession(rng, hr_admin, high_high, summary)
+    statements = connection.ops.sequence_reset_sql(no_style(), [CalibrationEntry])
+    with connection.cursor() as cursor:
+        for sql in statements:  # PostgreSQL only: past the explicit ids
+            cursor.execute(sql)
     return summary
 
 
@@ -153,6 +161,9 @@ def _calibrate(
         if top is not None:
             by_top[top].append(row)
     high_high: dict[int, list[int]] = defaultdict(list)
+    # Entries get their ids here, so their changes can point at them unread.
+    top_id = CalibrationEntry.objects.aggregate(top=Max("id"))["top"]
+    entry_ids = itertools.count((top_id or 0) + 1)
     for top, rows in sorted(by_top.items()):
         released = min((r[9] for r in rows if r[9]), default=None)
         locked = (released or dt.datetime.now(dt.UTC)) - dt.timedelta(days=3)
@@ -203,6 +214,7 @@ def _calibrate(
                 high_high[top].append(employee)
             entries.append(
                 CalibrationEntry(
+                    id=next(entry_ids),
                     session=session,
                     result_id=_pk,
                     employee_id=employee,
@@ -216,11 +228,9 @@ def _calibrate(
                     changed_at=locked - dt.timedelta(hours=1) if calibrated else None,
                 )
             )
-        CalibrationEntry.objects.bulk_create(entries, batch_size=2000)
+        insert_objects(CalibrationEntry, entries)
         # What the session changed is what the released results show.
-        ReviewResult.objects.bulk_update(
-            moved, ["calibrated_level", "calibration_reason", "calibrated_by"], batch_size=1000
-        )
+        _update_results(moved)
         changes = [
             CalibrationChange(
                 entry=e,
@@ -235,7 +245,7 @@ def _calibrate(
             for e in entries
             if e.calibrated_level_id
         ]
-        CalibrationChange.objects.bulk_create(changes, batch_size=2000)
+        insert_objects(CalibrationChange, changes)
         managers = sorted({e.manager_id for e in entries if e.manager_id})
         SessionParticipant.objects.bulk_create(
             [SessionParticipant(session=session, employee_id=m) for m in managers]
@@ -324,3 +334,24 @@ def _succession(
     Successor.objects.bulk_create(successors)
     summary.critical_roles = len(roles)
     summary.successors = len(successors)
+
+
+def _update_results(moved: list[ReviewResult]) -> None:
+    """Write the calibrated levels: one prepared UPDATE by id for all of
+    them (bulk_update's CASE over a thousand ids per statement is quadratic
+    on SQLite)."""
+    ops = connection.ops
+    table = ops.quote_name(ReviewResult._meta.db_table)
+    column_of = {f.name: str(f.column) for f in ReviewResult._meta.concrete_fields}
+    columns = [
+        column_of[name] for name in ("calibrated_level", "calibration_reason", "calibrated_by")
+    ]
+    assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",
+            [
+                (r.calibrated_level_id, r.calibration_reason, r.calibrated_by_id, r.pk)
+                for r in moved
+            ],
+        )
