@@ -19,6 +19,16 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Every test starts with empty caches: a report kept by one test must
+    never answer another (primary keys are reused after a rollback)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @dataclass
 class Org:
     """

@@ -14,8 +14,9 @@ from cadence.api.errors import error_body, responses
 from cadence.core.models import User
 from cadence.insights.access import InsightScope, min_group_size, require_scope
 from cadence.insights.cycles import UnknownCycle, chosen_cycle
-from cadence.insights.health import programme_health
+from cadence.insights.health import kept_programme_health
 from cadence.insights.health_filters import BadParam, chosen_department, department_choices
+from cadence.insights.report_cache import kept
 from cadence.insights.schemas_health import HealthOut, health_out
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle
@@ -64,7 +65,10 @@ def api_filters(
     summary="Programme health of a review cycle",
 )
 def get_health(
-    request: HttpRequest, cycle: str | None = None, department: str | None = None
+    request: HttpRequest,
+    cycle: str | None = None,
+    department: str | None = None,
+    refresh: bool = False,
 ) -> Any:
     """Completion and on-time rates per phase, department and manager; time
     to complete; review quality; the trend across cycles; goal coverage,
@@ -72,10 +76,23 @@ def get_health(
     insights cover (HR admin: everyone; HRBP and executive: their
     departments; a manager: their reports). `cycle` defaults to the newest
     with results; `department` narrows to one department and those below
-    it. Groups under the minimum size are null with `enough_data: false`."""
+    it. Groups under the minimum size are null with `enough_data: false`.
+    Figures are kept a few minutes (`as_of` says when they were computed);
+    `refresh=true` recomputes them."""
     try:
         user, scope, chosen, place = api_filters(request, cycle, department)
     except Refused as refused:
         return Status(refused.status, refused.body)
-    report = programme_health(user, scope, chosen, department=place) if chosen else None
-    return health_out(report, chosen, place, min_group_size())
+    if chosen is None:
+        return health_out(None, None, place, min_group_size())
+
+    def compute() -> dict[str, Any]:
+        # The page's kept figures serve the API too (and the other way round).
+        health = kept_programme_health(user, scope, chosen, place, refresh=refresh)
+        report, tables = health.value
+        return health_out(
+            report, chosen, place, min_group_size(), tables=tables, as_of=health.as_of
+        )
+
+    filters = (chosen.pk, place.pk if place else None)
+    return kept("health-api", scope, filters, compute, refresh=refresh).value

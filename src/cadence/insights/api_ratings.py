@@ -14,7 +14,7 @@ from cadence.api.errors import error_body
 from cadence.insights.access import min_group_size
 from cadence.insights.api_health import ERRORS, Refused, api_filters
 from cadence.insights.health_filters import BadParam
-from cadence.insights.ratings import previous_cycle, rating_analytics
+from cadence.insights.ratings import kept_rating_analytics, previous_cycle
 from cadence.insights.schemas_ratings import RatingsOut, ratings_out
 
 router = Router(tags=["insights"])
@@ -30,13 +30,15 @@ def get_ratings(
     cycle: str | None = None,
     compare: str | None = None,
     department: str | None = None,
+    refresh: bool = False,
 ) -> Any:
     """Distributions of the final rating (calibrated, else manager's, else
     computed) per department, job level, location, manager and cycle; the
     calibration effect; movement from `compare` (default: the newest
     earlier cycle with results on the same scale); rating against goal
     attainment. Only results the caller may see count (an executive:
-    released ones). Groups under the minimum size are null."""
+    released ones). Groups under the minimum size are null. Figures are
+    kept a few minutes (`as_of`); `refresh=true` recomputes them."""
     try:
         user, scope, chosen, place = api_filters(request, cycle, department)
     except Refused as refused:
@@ -48,5 +50,10 @@ def get_ratings(
     except BadParam as problem:
         errors = [{"field": problem.field, "message": problem.message}]
         return Status(400, error_body("Invalid input.", errors))
-    report = rating_analytics(user, scope, chosen, department=place, previous=previous)
-    return ratings_out(report, chosen, place, min_group_size())
+    analytics = kept_rating_analytics(
+        user, scope, chosen, department=place, previous=previous, refresh=refresh
+    )
+    report, tables = analytics.value
+    return ratings_out(
+        report, chosen, place, min_group_size(), tables=tables, as_of=analytics.as_of
+    )

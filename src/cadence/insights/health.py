@@ -33,7 +33,8 @@ from cadence.insights.health_reviews import (
     time_to_complete,
     trend,
 )
-from cadence.insights.tables import Chart, Series, Table, rounded, suppressed
+from cadence.insights.report_cache import Kept, kept
+from cadence.insights.tables import Chart, ChartKind, Series, Table, rounded, suppressed
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle, CyclePhase
 
@@ -122,6 +123,24 @@ def programme_health(
     )
 
 
+def kept_programme_health(
+    user: User,
+    scope: InsightScope,
+    cycle: Cycle,
+    department: Department | None,
+    *,
+    refresh: bool = False,
+) -> Kept[tuple[Health, list[Table]]]:
+    """The cycle's programme health and its tables, kept a few minutes."""
+
+    def compute() -> tuple[Health, list[Table]]:
+        report = programme_health(user, scope, cycle, department=department)
+        return report, report.tables()
+
+    filters = (cycle.pk, department.pk if department else None)
+    return kept("health", scope, filters, compute, refresh=refresh)
+
+
 # --- tables ------------------------------------------------------------------------------
 
 
@@ -131,6 +150,19 @@ def _pct(value: float | None, people: int, minimum: int) -> Any:
 
 def _chart_value(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _columns_chart(
+    rows: Sequence[Row], columns: dict[str, int], *, y_title: str, kind: ChartKind = "bar"
+) -> Chart:
+    """A chart of some of the table's columns (series name → column index),
+    one point per row, labelled by the row's first cell."""
+    return Chart(
+        kind,
+        [r[0] for r in rows],
+        [Series(name, [_chart_value(r[i]) for r in rows]) for name, i in columns.items()],
+        y_title=y_title,
+    )
 
 
 def phase_table(health: Health) -> Table:
@@ -262,12 +294,7 @@ def time_table(health: Health) -> Table:
         header=["Phase", "Counted from", "People", "Submitted", "Median days"],
         rows=rows,
         note="Days from the phase's opening date (or the cycle's launch) to each submission.",
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [Series("Median days", [_chart_value(r[4]) for r in rows])],
-            y_title="Days",
-        ),
+        chart=_columns_chart(rows, {"Median days": 4}, y_title="Days"),
         empty="Nothing submitted yet.",
     )
 
@@ -293,12 +320,7 @@ def quality_table(health: Health) -> Table:
             "Answers to text questions in submitted reviews. Mean length counts the non-empty "
             "answers; empty means blank or only spaces."
         ),
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [Series("Mean length", [_chart_value(r[3]) for r in rows])],
-            y_title="Characters",
-        ),
+        chart=_columns_chart(rows, {"Mean length": 3}, y_title="Characters"),
         empty="No text answers submitted yet.",
     )
 
@@ -320,14 +342,8 @@ def trend_table(health: Health) -> Table:
         header=["Cycle", "People", "Completion (%)", "On time (%)"],
         rows=rows,
         note=f"The last {TREND_CYCLES} cycles at most, oldest first.",
-        chart=Chart(
-            "line",
-            [r[0] for r in rows],
-            [
-                Series("Completion (%)", [_chart_value(r[2]) for r in rows]),
-                Series("On time (%)", [_chart_value(r[3]) for r in rows]),
-            ],
-            y_title="%",
+        chart=_columns_chart(
+            rows, {"Completion (%)": 2, "On time (%)": 3}, y_title="%", kind="line"
         ),
     )
 
@@ -357,12 +373,7 @@ def coverage_table(health: Health) -> Table:
             f"Over {health.activity.window.label}. A measurable goal: a personal goal with a key "
             "result that has a target (or is a milestone)."
         ),
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [Series("Coverage (%)", [_chart_value(r[3]) for r in rows])],
-            y_title="%",
-        ),
+        chart=_columns_chart(rows, {"Coverage (%)": 3}, y_title="%"),
     )
 
 
@@ -388,12 +399,7 @@ def check_in_table(health: Health) -> Table:
         header=["Department", "Active people", "Check-ins", "Per person per month"],
         rows=rows,
         note=f"Check-ins on people's goals over {health.activity.window.label}.",
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [Series("Per person per month", [_chart_value(r[3]) for r in rows])],
-            y_title="Check-ins",
-        ),
+        chart=_columns_chart(rows, {"Per person per month": 3}, y_title="Check-ins"),
     )
 
 
@@ -423,14 +429,8 @@ def feedback_table(health: Health) -> Table:
         ],
         rows=rows,
         note=f"Feedback and praise over {health.activity.window.label}.",
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [
-                Series("Given per person", [_chart_value(r[4]) for r in rows]),
-                Series("Received per person", [_chart_value(r[5]) for r in rows]),
-            ],
-            y_title="Pieces of feedback",
+        chart=_columns_chart(
+            rows, {"Given per person": 4, "Received per person": 5}, y_title="Pieces of feedback"
         ),
     )
 
@@ -457,11 +457,6 @@ def one_on_one_table(health: Health) -> Table:
             f"1:1s scheduled over {health.activity.window.label} (up to today), whatever became "
             "of them, and how many were held; by the report's department."
         ),
-        chart=Chart(
-            "bar",
-            [r[0] for r in rows],
-            [Series("Held (%)", [_chart_value(r[4]) for r in rows])],
-            y_title="%",
-        ),
+        chart=_columns_chart(rows, {"Held (%)": 4}, y_title="%"),
         empty="No 1:1s planned in this window.",
     )

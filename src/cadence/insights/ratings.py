@@ -34,6 +34,7 @@ from cadence.insights.ratings_data import (
     movement_pairs,
     visible_results,
 )
+from cadence.insights.report_cache import Kept, kept
 from cadence.insights.tables import Table
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle, RatingLevel, ReviewResult
@@ -211,3 +212,23 @@ def rating_analytics(
         movement=movement_pairs(user, results, cycle, previous) if previous else None,
         attainment=dict(attainment),
     )
+
+
+def kept_rating_analytics(
+    user: User,
+    scope: InsightScope,
+    cycle: Cycle,
+    *,
+    department: Department | None,
+    previous: Cycle | None,
+    refresh: bool = False,
+) -> Kept[tuple[Ratings, list[Table]]]:
+    """The cycle's rating analytics and their tables, kept a few minutes
+    (insights/report_cache.py)."""
+
+    def compute() -> tuple[Ratings, list[Table]]:
+        report = rating_analytics(user, scope, cycle, department=department, previous=previous)
+        return report, report.tables()
+
+    filters = (cycle.pk, department.pk if department else None, previous.pk if previous else None)
+    return kept("ratings", scope, filters, compute, refresh=refresh)

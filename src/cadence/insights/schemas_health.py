@@ -45,6 +45,11 @@ class HealthOut(Schema):
     on_time_rate: float | None = None
     enough_data: bool = False
     tables: list[TableOut] = Field(default_factory=list)
+    as_of: dt.datetime | None = Field(
+        None,
+        description="When these figures were computed. They are kept a few minutes; "
+        "refresh=true recomputes them.",
+    )
 
 
 def _cell(value: Any) -> Cell:
@@ -80,7 +85,13 @@ def table_out(table: Table) -> dict[str, Any]:
 
 
 def health_out(
-    health: Health | None, cycle: Cycle | None, department: Department | None, minimum: int
+    health: Health | None,
+    cycle: Cycle | None,
+    department: Department | None,
+    minimum: int,
+    *,
+    tables: list[Table] | None = None,
+    as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "cycle": insight_cycle(cycle),
@@ -92,6 +103,7 @@ def health_out(
             completion_rate=health.completion_rate,
             on_time_rate=health.on_time_rate,
             enough_data=health.overall.people >= minimum,
-            tables=[table_out(t) for t in health.tables()],
+            tables=[table_out(t) for t in (health.tables() if tables is None else tables)],
+            as_of=as_of,
         )
     return out

@@ -4,6 +4,7 @@ the shape of schemas_health.TableOut ("not enough data" → null)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
@@ -11,6 +12,7 @@ from ninja import Field, Schema
 from cadence.insights.ratings import Ratings
 from cadence.insights.schemas_common import InsightCycleOut, insight_cycle
 from cadence.insights.schemas_health import TableOut, table_out
+from cadence.insights.tables import Table
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle
 
@@ -42,10 +44,21 @@ class RatingsOut(Schema):
     distribution: list[RatingLevelCountOut] = Field(default_factory=list)
     movement: RatingMovementOut | None = None
     tables: list[TableOut] = Field(default_factory=list)
+    as_of: dt.datetime | None = Field(
+        None,
+        description="When these figures were computed. They are kept a few minutes; "
+        "refresh=true recomputes them.",
+    )
 
 
 def ratings_out(
-    ratings: Ratings | None, cycle: Cycle | None, department: Department | None, minimum: int
+    ratings: Ratings | None,
+    cycle: Cycle | None,
+    department: Department | None,
+    minimum: int,
+    *,
+    tables: list[Table] | None = None,
+    as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "cycle": insight_cycle(cycle),
@@ -70,7 +83,8 @@ def ratings_out(
             }
             for level, before, after, _, _ in ratings.before_after()
         ],
-        tables=[table_out(t) for t in ratings.tables()],
+        tables=[table_out(t) for t in (ratings.tables() if tables is None else tables)],
+        as_of=as_of,
     )
     summary = ratings.movement_summary()
     if ratings.previous is not None and summary is not None:

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET
 from cadence.core.models import User
 from cadence.insights.access import InsightScope, min_group_size, require_scope
 from cadence.insights.cycles import insight_cycles, requested_cycle
-from cadence.insights.health import programme_health
+from cadence.insights.health import kept_programme_health
 from cadence.insights.health_filters import BadParam, chosen_department, department_choices
+from cadence.insights.report_cache import page_context, wants_refresh
 from cadence.insights.tables import page_or_export
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle
@@ -71,12 +72,15 @@ def health(request: HttpRequest) -> HttpResponseBase:
         return render(
             request, TEMPLATE, {**context, "error": problem.message, "tables": []}, status=400
         )
-    report = programme_health(user, scope, cycle, department=department) if cycle else None
-    context["health"] = report
+    if cycle is None:
+        return page_or_export(
+            request, TEMPLATE, {**context, "health": None}, tables=[], basename="programme-health"
+        )
+    kept_health = kept_programme_health(
+        user, scope, cycle, department, refresh=wants_refresh(request)
+    )
+    report, tables = kept_health.value
+    context.update(health=report, **page_context(kept_health))
     return page_or_export(
-        request,
-        TEMPLATE,
-        context,
-        tables=report.tables() if report else [],
-        basename=f"programme-health-{cycle.pk}" if cycle else "programme-health",
+        request, TEMPLATE, context, tables=tables, basename=f"programme-health-{cycle.pk}"
     )

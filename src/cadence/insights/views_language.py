@@ -21,11 +21,13 @@ from cadence.insights.attributes import ATTRIBUTES, DEFAULT_ATTRIBUTE, attribute
 from cadence.insights.cycles import insight_cycles, requested_cycle
 from cadence.insights.language_report import (
     KINDS,
+    LanguageReport,
     UnknownKind,
     kind_named,
     language_report,
     language_tables,
 )
+from cadence.insights.report_cache import kept, page_context, wants_refresh
 from cadence.insights.tables import Table, page_or_export
 
 TEMPLATE = "insights/language.html"
@@ -60,9 +62,23 @@ def language(request: HttpRequest) -> HttpResponseBase:
         )
     tables: list[Table] = []
     if cycle is not None:
-        report = language_report(user, cycle=cycle, attribute=attribute, kind=kind)
-        tables = language_tables(report)
-        context["report"] = report
+        chosen_cycle, chosen_attribute = cycle, attribute
+
+        def compute() -> tuple[LanguageReport, list[Table]]:
+            report = language_report(
+                user, cycle=chosen_cycle, attribute=chosen_attribute, kind=kind
+            )
+            return report, language_tables(report)
+
+        checked = kept(
+            "language",
+            scope,
+            (cycle.pk, attribute.key, kind),
+            compute,
+            refresh=wants_refresh(request),
+        )
+        report, tables = checked.value
+        context.update(report=report, **page_context(checked))
         log_aggregate_read(
             user,
             label=(

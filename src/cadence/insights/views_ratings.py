@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 from cadence.core.models import User
 from cadence.insights.access import require_scope
 from cadence.insights.health_filters import BadParam
-from cadence.insights.ratings import previous_cycle, rating_analytics, scale_id
+from cadence.insights.ratings import kept_rating_analytics, previous_cycle, scale_id
+from cadence.insights.report_cache import page_context, wants_refresh
 from cadence.insights.tables import page_or_export
 from cadence.insights.views_health import page_filters
 
@@ -34,23 +35,29 @@ def ratings(request: HttpRequest) -> HttpResponseBase:
         if cycle
         else []
     )
-    report = None
+    kept_ratings = None
     if problem is None and cycle is not None:
         try:
             previous = previous_cycle(user, cycle, request.GET.get("compare"))
         except BadParam as bad:
             problem = bad
         else:
-            report = rating_analytics(user, scope, cycle, department=department, previous=previous)
+            kept_ratings = kept_rating_analytics(
+                user,
+                scope,
+                cycle,
+                department=department,
+                previous=previous,
+                refresh=wants_refresh(request),
+            )
     if problem is not None:
         return render(
             request, TEMPLATE, {**context, "error": problem.message, "tables": []}, status=400
         )
-    context["ratings"] = report
-    return page_or_export(
-        request,
-        TEMPLATE,
-        context,
-        tables=report.tables() if report else [],
-        basename=f"ratings-{cycle.pk}" if cycle else "ratings",
-    )
+    if kept_ratings is None or cycle is None:
+        return page_or_export(
+            request, TEMPLATE, {**context, "ratings": None}, tables=[], basename="ratings"
+        )
+    report, tables = kept_ratings.value
+    context.update(ratings=report, **page_context(kept_ratings))
+    return page_or_export(request, TEMPLATE, context, tables=tables, basename=f"ratings-{cycle.pk}")

@@ -9,6 +9,7 @@ from django import template
 from django.http import HttpRequest
 
 from cadence.insights.access import NOT_ENOUGH
+from cadence.insights.report_cache import REFRESH_PARAM
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def export_url(context: dict[str, Any], table: str, fmt: str = "csv") -> str:
     """This page's URL with its filters, plus ?table=…&format=…"""
     request: HttpRequest = context["request"]
     query = request.GET.copy()
+    query.pop(REFRESH_PARAM, None)
     query["table"] = table
     query["format"] = fmt
     return f"{request.path}?{query.urlencode()}"
@@ -30,8 +32,30 @@ def with_param(context: dict[str, Any], name: str, value: Any) -> str:
     query = request.GET.copy()
     query.pop("table", None)
     query.pop("format", None)
+    query.pop(REFRESH_PARAM, None)
     query[name] = str(value)
     return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def refresh_url(context: dict[str, Any]) -> str:
+    """This page's URL with its filters, recomputing kept figures."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query.pop("table", None)
+    query.pop("format", None)
+    query[REFRESH_PARAM] = "1"
+    return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def fragment_key(context: dict[str, Any], version: str) -> str:
+    """What a cached rendering of a kept report depends on: the report's
+    computation and the page's filters (its export links carry them)."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query.pop(REFRESH_PARAM, None)
+    return f"{version}|{request.path}?{query.urlencode()}"
 
 
 @register.filter
