@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cadence.core.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +125,24 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches ---------------------------------------------------------------
+# "insights" keeps computed reports (insights/report_cache.py). In production
+# it is a directory, shared by every web worker on the machine; under pytest,
+# memory (each test starts with it empty: tests/conftest.py).
+_UNDER_PYTEST = "PYTEST_VERSION" in os.environ
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "insights": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "insights"}
+        if _UNDER_PYTEST
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "insights"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
+
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["cadence.core.auth.LockoutEmailBackend"]
@@ -140,7 +159,10 @@ CADENCE_LOCKOUT_THRESHOLD = int(os.environ.get("CADENCE_LOCKOUT_THRESHOLD", "5")
 CADENCE_LOCKOUT_MINUTES = int(os.environ.get("CADENCE_LOCKOUT_MINUTES", "15"))
 SESSION_COOKIE_AGE = int(os.environ.get("CADENCE_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: each request pushes the expiry on
+# Idle expiry: a request renews the session when its last renewal is older
+# than this (core/sessions.py), not on every request as
+# SESSION_SAVE_EVERY_REQUEST would: one write a minute per person, not per click.
+CADENCE_SESSION_RENEW_SECONDS = int(os.environ.get("CADENCE_SESSION_RENEW_SECONDS", "60"))
 
 # --- Security (safe by default; DEBUG relaxes the HTTPS-only bits) ----------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -238,3 +260,6 @@ CADENCE_API_MAX_LIMIT = 500
 CADENCE_INSIGHTS_MIN_GROUP_SIZE = max(
     3, int(os.environ.get("CADENCE_INSIGHTS_MIN_GROUP_SIZE", "5"))
 )
+# Insights reports are computed once per viewer and filter and kept this many
+# seconds (insights/report_cache.py; the page offers "Refresh now"). 0: never kept.
+CADENCE_INSIGHTS_CACHE_SECONDS = int(os.environ.get("CADENCE_INSIGHTS_CACHE_SECONDS", "300"))
