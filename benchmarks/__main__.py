@@ -155,9 +155,10 @@ SCENARIOS.append(("calibration.session", calibration_session))
 SCENARIOS.append(("insights.adverse_impact", adverse_impact_report))
 
 
-def _prepare_database(database_url: str | None) -> str:
+def _prepare_database(database_url: str | None, *, reuse: bool = False) -> str:
     """Point Django at the database (before it is imported), set it up and
-    migrate it. Returns a printable description of the database."""
+    migrate it. Unless `reuse`, it must hold no organisation yet. Returns a
+    printable description of the database."""
     if database_url is None:
         directory = tempfile.mkdtemp(prefix="cadence-bench-")
         atexit.register(shutil.rmtree, directory, ignore_errors=True)
@@ -176,8 +177,13 @@ def _prepare_database(database_url: str | None) -> str:
 
     from cadence.people.demo import organisation_exists
 
-    if organisation_exists():
-        sys.exit(f"{database_url} already holds an organisation; use an empty database.")
+    if organisation_exists() and not reuse:
+        sys.exit(
+            f"{database_url} already holds an organisation; use an empty database "
+            "(or --reuse to measure that organisation)."
+        )
+    if reuse and not organisation_exists():
+        sys.exit(f"--reuse: {database_url} holds no organisation to measure.")
     if connection.vendor == "sqlite":
         import sqlite3
 
@@ -198,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a new temporary SQLite file")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--only", action="append", help="run only these scenarios (repeatable)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the organisation already in --database-url (made by an earlier run) "
+        "instead of generating one",
+    )
     load = parser.add_argument_group("load.pages")
     load.add_argument("--load-users", default="1,20", help="concurrent user levels (1,20)")
     load.add_argument("--load-seconds", type=int, default=40, help="seconds per level (40)")
@@ -222,16 +234,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
 
-    database = _prepare_database(args.database_url)
+    if args.reuse and (not args.database_url or "demo.generate" in (args.only or [])):
+        parser.error("--reuse needs --database-url and measures, never generates, an organisation")
+    database = _prepare_database(args.database_url, reuse=args.reuse)
     print(f"Database: {database}\n")
     only = list(args.only or [])
-    if only and "demo.generate" not in only:
+    if args.reuse:
+        only = [name for name in (only or names) if name != "demo.generate"]
+    elif only and "demo.generate" not in only:
         from cadence.people.demo import organisation_exists
 
         if not organisation_exists():
             # Every other scenario works on the organisation: make it first
             # (timed like any run) rather than fail on an empty database.
             only.insert(0, "demo.generate")
+    if args.reuse:
+        from cadence.people.models import Employee
+
+        args.employees = Employee.objects.count()  # the size of what is measured
     run = Run(employees=args.employees, seed=args.seed, load=load_options)
     results: list[Result] = []
     for name, scenario in SCENARIOS:

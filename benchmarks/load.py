@@ -425,11 +425,7 @@ def load_pages(run: Run) -> int:
     """The scenario (see the module docstring). Returns the requests made."""
     from django.db import connections
 
-    from cadence.people.demo import generate_demo_organisation, organisation_exists
-
     options = run.load
-    if not organisation_exists():  # run alone (--only load.pages)
-        generate_demo_organisation(employees=run.employees, seed=run.seed)
     points = endpoints()
     counted = count_queries(points)
     names = [p.name for p in points]

@@ -195,3 +195,23 @@ def test_the_load_scenario_runs_end_to_end(tmp_path: Path) -> None:
     assert all(s["requests"] > 0 and s["failures"] == 0 for s in top.values())
     assert load["server"]["peak_rss_mb"] > 0 and load["worker"]["peak_rss_mb"] > 0
     assert "run_cycle_launch" in [t["task"] for t in load["worker"]["tasks"]]
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CADENCE_DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+
+
+def test_reuse_measures_an_existing_organisation_only(tmp_path: Path) -> None:
+    no_database = _bench("--reuse", "--only", "load.pages")
+    assert no_database.returncode == 2 and "--reuse needs --database-url" in no_database.stderr
+    empty = _bench("--reuse", "--database-url", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert empty.returncode != 0 and "holds no organisation to measure" in empty.stderr
