@@ -223,3 +223,62 @@ def test_approval_by_manager_chain_only(org: Org) -> None:
     services.decide_approval(actor=org.lead.user, objective=goal, approve=True)
     goal.refresh_from_db()
     assert goal.approval == "approved"
+
+
+@pytest.fixture
+def private_engineering_goal(org: Org) -> Objective:
+    return ObjectiveFactory(
+        scope=Scope.DEPARTMENT,
+        owner_employee=None,
+        owner_department=org.engineering,
+        visibility=Visibility.PRIVATE,
+    )
+
+
+@pytest.mark.parametrize("who", ["manager", "peer"])
+def test_private_department_goal_visible_to_its_members(
+    org: Org, private_engineering_goal: Objective, who: str
+) -> None:
+    assert private_engineering_goal.pk in visible(getattr(org, who).user)
+
+
+@pytest.mark.parametrize("who", ["hr_admin", "hrbp"])
+def test_private_department_goal_visible_to_hr_for_it(
+    org: Org, private_engineering_goal: Objective, who: str
+) -> None:
+    assert private_engineering_goal.pk in visible(getattr(org, who))
+
+
+@pytest.mark.parametrize("who", ["employee", "lead", "salesperson", "other_manager", "ceo"])
+def test_private_department_goal_hidden_outside_the_department(
+    org: Org, private_engineering_goal: Objective, who: str
+) -> None:
+    # Platform (a sub-department) and the company root are not Engineering.
+    assert private_engineering_goal.pk not in visible(getattr(org, who).user)
+
+
+@pytest.mark.parametrize("who", ["executive", "auditor", "outsider"])
+def test_private_department_goal_hidden_from_other_roles(
+    org: Org, private_engineering_goal: Objective, who: str
+) -> None:
+    assert private_engineering_goal.pk not in visible(getattr(org, who))
+
+
+def test_executive_sees_private_goal_of_their_department(org: Org) -> None:
+    sales_goal = ObjectiveFactory(
+        scope=Scope.DEPARTMENT,
+        owner_employee=None,
+        owner_department=org.sales,
+        visibility=Visibility.PRIVATE,
+    )
+    assert sales_goal.pk in visible(org.executive)
+
+
+def test_visible_goals_are_listed_once(org: Org) -> None:
+    # Several people in the department and in the manager's subtree: no
+    # goal may repeat, and the count agrees with the rows.
+    ObjectiveFactory(scope=Scope.DEPARTMENT, owner_employee=None, owner_department=org.engineering)
+    ObjectiveFactory(owner_employee=org.employee, visibility=Visibility.PRIVATE)
+    for who in (org.manager.user, org.peer.user, org.hrbp):
+        rows = list(Objective.objects.visible_to(who).values_list("id", flat=True))
+        assert len(rows) == len(set(rows)) == Objective.objects.visible_to(who).count()

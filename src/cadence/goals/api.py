@@ -91,6 +91,7 @@ def _goal_rows(user: User, objectives: list[Objective]) -> list[dict[str, Any]]:
         visible_parents = set(
             Objective.objects.visible_to(user)
             .filter(pk__in=parent_ids)
+            .order_by()
             .values_list("pk", flat=True)
         )
     progress = selectors.progress_of(
@@ -109,7 +110,7 @@ def _goal_rows(user: User, objectives: list[Objective]) -> list[dict[str, Any]]:
 
 def _goal_detail(user: User, goal_id: int) -> dict[str, Any]:
     objective = selectors.get_visible_goal(user, goal_id)
-    progress = selectors.progress_for(user, [objective.period_id])
+    progress = selectors.progress_of(user, [objective.pk], [objective.period_id])
     parent_visible = selectors.visible_parent(user, objective) is not None
     out = goal_out(
         objective,
@@ -158,7 +159,7 @@ def create_goal_period(request: HttpRequest, payload: GoalPeriodCreate) -> Any:
 def list_goals(request: HttpRequest, filters: Query[GoalFilters], page: Query[PageParams]) -> Any:
     """The goals the caller may see, filtered, each with its progress."""
     user = _user(request)
-    queryset = selectors.goals(
+    count, objectives = selectors.goals_page(
         user,
         selectors.GoalFilters(
             period=filters.period,
@@ -170,9 +171,10 @@ def list_goals(request: HttpRequest, filters: Query[GoalFilters], page: Query[Pa
             approval=filters.approval,
             q=filters.q,
         ),
+        offset=page.offset,
+        limit=page.limit,
     )
-    count, objectives = paginate(queryset, page)
-    return {"count": count, "items": _goal_rows(user, list(objectives))}
+    return {"count": count, "items": _goal_rows(user, objectives)}
 
 
 @router.post(

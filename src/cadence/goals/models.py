@@ -101,24 +101,37 @@ class ObjectiveQuerySet(models.QuerySet["Objective"]):
         owner, their manager chain, HR (admin, and the HRBP for the owner's
         department) — and for department goals, to that department's people."""
         from cadence.core.permissions import viewer_for
+        from cadence.people.models import Employee
 
         viewer = viewer_for(user)
         if viewer.is_hr_admin:
             return self
         if not viewer.in_organisation:
             return self.none()
+        # Each rule is a column test or a non-correlated subquery, never a
+        # join to the owner's employee or department rows: a join to a
+        # department's employees would repeat a goal once per member (and
+        # need a DISTINCT), and every join makes counting and sorting a
+        # large list read far more than the goals themselves.
+        people = Employee.objects.order_by()
         condition = Q(visibility=Visibility.PUBLIC)
         if viewer.employee_id is not None:
             condition |= Q(owner_employee_id=viewer.employee_id)
             if viewer.employee_path:
-                condition |= Q(owner_employee__reporting_path__startswith=viewer.employee_path)
-            condition |= Q(scope=Scope.DEPARTMENT, owner_department__employees=viewer.employee_id)
+                subtree = people.filter(reporting_path__startswith=viewer.employee_path)
+                condition |= Q(owner_employee_id__in=subtree.values("pk"))
+            own_department = people.filter(pk=viewer.employee_id, department_id__isnull=False)
+            condition |= Q(
+                scope=Scope.DEPARTMENT,
+                owner_department_id__in=own_department.values("department_id"),
+            )
         if viewer.hrbp_department_ids:
-            condition |= Q(owner_employee__department_id__in=viewer.hrbp_department_ids)
+            in_departments = people.filter(department_id__in=viewer.hrbp_department_ids)
+            condition |= Q(owner_employee_id__in=in_departments.values("pk"))
             condition |= Q(owner_department_id__in=viewer.hrbp_department_ids)
         if viewer.executive_department_ids:
             condition |= Q(owner_department_id__in=viewer.executive_department_ids)
-        return self.filter(condition).distinct()
+        return self.filter(condition)
 
 
 class Objective(models.Model):

@@ -7,12 +7,12 @@ viewer may see: a private goal never shows through its parent's number."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cadence.core.models import User
@@ -26,6 +26,7 @@ from cadence.goals.models import (
     Scope,
 )
 from cadence.goals.progress import Band, KeyResultFacts, band, rollup
+from cadence.people.models import Employee
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,11 @@ class GoalFilters:
 
 
 def visible_goals(user: User) -> QuerySet[Objective]:
-    """`Objective.objects.visible_to(user)` as a correlated EXISTS, so the
-    rows are neither multiplied by the joins of the visibility rule nor
-    de-duplicated by a DISTINCT over every selected column: counting and
-    sorting a page stay cheap on a large organisation, and a narrow filter
-    (one owner, one parent) still uses its index."""
-    visible = Objective.objects.visible_to(user)
-    if not visible.query.distinct:  # HR admin (everything) or nothing at all
-        return visible
-    return Objective.objects.filter(Exists(visible.filter(pk=OuterRef("pk")).order_by()))
+    """`Objective.objects.visible_to(user)`: a filter on the goal's own
+    columns and non-correlated subqueries, so the rows are never multiplied
+    (no DISTINCT), a count or a sorted page reads only the goals, and a
+    narrow filter (one owner, one parent, one period) still uses its index."""
+    return Objective.objects.visible_to(user)
 
 
 def goals(user: User, filters: GoalFilters | None = None) -> QuerySet[Objective]:
@@ -75,6 +72,77 @@ def goals(user: User, filters: GoalFilters | None = None) -> QuerySet[Objective]
     if f.q:
         qs = qs.filter(title__icontains=f.q)
     return qs
+
+
+def _period_groups(period: int | None) -> list[list[int]]:
+    """The ids of the goal periods in the goals' list order (most recent
+    start first), periods starting the same day together: the goals of such
+    periods interleave in the list (by scope, then title)."""
+    periods = GoalPeriod.objects.order_by("-starts_on", "id")
+    if period is not None:
+        periods = periods.filter(pk=period)
+    groups: list[list[int]] = []
+    last_start = None
+    for pk, starts_on in periods.values_list("pk", "starts_on"):
+        if groups and starts_on == last_start:
+            groups[-1].append(pk)
+        else:
+            groups.append([pk])
+        last_start = starts_on
+    return groups
+
+
+def goals_page(
+    user: User, filters: GoalFilters | None, *, offset: int, limit: int
+) -> tuple[int, list[Objective]]:
+    """How many goals `goals(user, filters)` holds, and the slice
+    [offset, offset + limit) of them in their usual order (period, most
+    recent first, then scope, title, id).
+
+    Cutting one page out of every visible goal would carry every column of
+    every goal (and of its joined owner, department and parent) through one
+    sort of the whole organisation's goals on each request. The period is
+    the order's first key, so the page is found a period at a time instead,
+    sorting only the ids and titles of that period's goals, and then only
+    the page's rows are read (usually four queries: the count, the periods,
+    the page's ids, its rows). The goals per period are counted only when
+    the page does not start in the first period or runs past its end."""
+    queryset = goals(user, filters)
+    sizes: dict[int, int] | None = None
+    if offset > 0:
+        sizes = _goals_per_period(queryset)
+        total = sum(sizes.values())
+    else:
+        total = queryset.count()
+    if offset >= total:
+        return total, []
+    ids: list[int] = []
+    skip = offset
+    for group in _period_groups(filters.period if filters else None):
+        if sizes is not None:
+            in_group = sum(sizes.get(pk, 0) for pk in group)
+            if skip >= in_group:  # the page starts after this period (or it has no goals)
+                skip -= in_group
+                continue
+        wanted = limit - len(ids)
+        in_order = (
+            queryset.filter(period_id__in=group)
+            .order_by("scope", "title", "id")
+            .values_list("pk", flat=True)
+        )
+        ids.extend(in_order[skip : skip + wanted])
+        skip = 0
+        if len(ids) >= limit:
+            break
+        if sizes is None:  # the page runs on: skip the periods without goals
+            sizes = _goals_per_period(queryset)
+    found = {goal.pk: goal for goal in queryset.filter(pk__in=ids).order_by()}
+    return total, [found[pk] for pk in ids if pk in found]
+
+
+def _goals_per_period(queryset: QuerySet[Objective]) -> dict[int, int]:
+    counts = queryset.order_by().values_list("period_id").annotate(n=Count("pk"))
+    return dict(counts.values_list("period_id", "n"))
 
 
 def get_visible_goal(user: User, pk: int) -> Objective:
@@ -163,9 +231,20 @@ def progress_of(
     if not periods:
         return GoalProgress()
     walk = _rollup_walk_sql(source, periods)
-    reached = visible_goals(user).filter(pk__in=walk, period_id__in=periods)
+    reached = (
+        visible_goals(user)
+        .filter(pk__in=walk, period_id__in=periods)
+        .exclude(status=ObjectiveStatus.CANCELLED)
+        .order_by()
+    )
+    # In the goals' usual order (it is the order children are summed in),
+    # sorting only the goals reached: with that order on the filtered query
+    # itself, SQLite would rather read a whole period through its
+    # (period, scope) index to get the rows already sorted.
     rows = list(
-        reached.exclude(status=ObjectiveStatus.CANCELLED).values_list("id", "parent_id", "weight")
+        Objective.objects.filter(pk__in=reached.values("pk")).values_list(
+            "id", "parent_id", "weight"
+        )
     )
     children: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for oid, parent_id, weight in rows:
@@ -206,15 +285,19 @@ def band_of(objective: Objective, progress: float | None) -> Band:
 
 def current_period(today: object | None = None) -> GoalPeriod | None:
     """The period containing today, else the most recent one."""
+    return current_period_among(list(GoalPeriod.objects.order_by("-starts_on")), today)
+
+
+def current_period_among(
+    periods: Sequence[GoalPeriod], today: object | None = None
+) -> GoalPeriod | None:
+    """`current_period` among periods already read, most recent first (the
+    pages list them all for their period picker anyway)."""
     import datetime as dt
 
     day = today if isinstance(today, dt.date) else dt.date.today()
-    return (
-        GoalPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on")
-        .first()
-        or GoalPeriod.objects.order_by("-starts_on").first()
-    )
+    containing = (p for p in periods if p.starts_on <= day <= p.ends_on)
+    return next(containing, None) or (periods[0] if periods else None)
 
 
 def awaiting_approval(user: User, period: GoalPeriod | None = None) -> QuerySet[Objective]:
@@ -233,7 +316,10 @@ def awaiting_approval(user: User, period: GoalPeriod | None = None) -> QuerySet[
         return qs
     if not viewer.employee_path:
         return qs.none()
-    return qs.filter(owner_employee__reporting_path__startswith=viewer.employee_path)
+    # The subtree as a list of people, not a path test on every goal's owner:
+    # SQLite can use no index for the LIKE, so it would read every goal.
+    subtree = Employee.objects.order_by().filter(reporting_path__startswith=viewer.employee_path)
+    return qs.filter(owner_employee_id__in=subtree.values("pk"))
 
 
 def company_goals(user: User, period: GoalPeriod) -> QuerySet[Objective]:

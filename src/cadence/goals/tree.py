@@ -15,6 +15,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 
 from cadence.core.ids import parse_id
 from cadence.core.models import User
+from cadence.core.permissions import viewer_for
 from cadence.goals import selectors
 from cadence.goals.models import GoalPeriod, KeyResult, Objective, Scope
 from cadence.goals.progress import Band
@@ -219,31 +220,40 @@ class TeamMemberRow:
     last_check_in_at: dt.datetime | None
 
 
-def team_rows(user: User, period: GoalPeriod) -> list[TeamMemberRow]:
-    """The viewer's current direct and indirect reports with the number of
-    their goals they may see in `period`, the mean progress of those goals
-    and their latest check-in (five queries)."""
-    me = getattr(user, "employee", None)
-    if me is None:
-        return []
-    reports = list(
-        Employee.objects.reports_of(me)
+def team_members(user: User) -> QuerySet[Employee]:
+    """The viewer's current direct and indirect reports, in reporting-line
+    order (nobody when the viewer is not an employee)."""
+    # `Employee.objects.reports_of(me)`, from the viewer's employee id and
+    # path (read once a request for the visibility rules anyway) instead of
+    # a query for their whole employee row.
+    viewer = viewer_for(user)
+    if viewer.employee_id is None:
+        return Employee.objects.none()
+    return (
+        Employee.objects.filter(reporting_path__startswith=viewer.employee_path)
+        .exclude(pk=viewer.employee_id)
         .filter(status=EmploymentStatus.ACTIVE)
         .select_related("department", "job_profile")
         .order_by("reporting_path")
     )
+
+
+def team_rows(user: User, period: GoalPeriod, reports: list[Employee]) -> list[TeamMemberRow]:
+    """These reports (a page of `team_members`) with the number of their
+    goals the viewer may see in `period`, the mean progress of those goals
+    and their latest check-in (three queries, whatever the team's size)."""
     if not reports:
         return []
-    team_goals = (
-        selectors.goals(user, selectors.GoalFilters(period=period.pk))
-        .filter(
-            Q(owner_employee__reporting_path__startswith=me.reporting_path),
-            scope=Scope.PERSONAL,
-        )
-        .exclude(owner_employee_id=me.pk)
+    # Only the goals of the people shown, through the (period, owner)
+    # index. A goal with an owning employee is a personal one (a check
+    # constraint), so the owner test is also the scope test.
+    team_goals = selectors.goals(user, selectors.GoalFilters(period=period.pk)).filter(
+        owner_employee_id__in=[person.pk for person in reports]
     )
-    goals = list(team_goals.values_list("id", "owner_employee_id"))
-    progress = selectors.progress_of(user, team_goals.values("id"), [period.pk])
+    # In the goals' usual order (the period and scope are the same for all),
+    # the order each person's mean adds them up in.
+    goals = list(team_goals.order_by("title", "id").values_list("id", "owner_employee_id"))
+    progress = selectors.progress_of(user, [goal_id for goal_id, _ in goals], [period.pk])
     by_owner: dict[int, list[int]] = defaultdict(list)
     for goal_id, owner_id in goals:
         by_owner[owner_id].append(goal_id)

@@ -61,7 +61,7 @@ def _period_context(request: HttpRequest) -> tuple[GoalPeriod | None, dict[str, 
     raw = request.GET.get("period", "")
     wanted = parse_id(raw)
     chosen = next((p for p in periods if p.pk == wanted), None)
-    period = chosen or (selectors.current_period() if periods else None)
+    period = chosen or selectors.current_period_among(periods)
     return period, {"period": period, "periods": periods}
 
 
@@ -87,9 +87,17 @@ def company(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    """A manager's direct and indirect reports with their goals' progress."""
+    """A manager's direct and indirect reports with their goals' progress,
+    a page at a time (a senior manager may have thousands)."""
+    user = _user(request)
     period, context = _period_context(request)
-    context["rows"] = tree.team_rows(_user(request), period) if period else []
+    page = None
+    rows: list[tree.TeamMemberRow] = []
+    if period is not None:
+        members = tree.team_members(user)
+        page = Paginator(members, settings.CADENCE_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = tree.team_rows(user, period, list(page.object_list))
+    context.update(rows=rows, page_obj=page)
     return render(request, "goals/team.html", context)
 
 
@@ -210,10 +218,14 @@ def _detail_context(
             )
         )
     )
-    progress = selectors.progress_for(user, [goal.period_id])
     children = list(
         selectors.goals(user, selectors.GoalFilters(parent=goal.pk)).order_by("title", "id")
     )
+    # The roll-up of this goal and of its aligned goals in its period (an
+    # aligned goal of another period shows none), read for them alone rather
+    # than for every goal of the period.
+    in_period = [goal.pk, *(c.pk for c in children if c.period_id == goal.period_id)]
+    progress = selectors.progress_of(user, in_period, [goal.period_id])
     can_edit = can_edit_objective(user, goal)
     items = []
     chart: dict[str, list[dict[str, Any]]] = {}
