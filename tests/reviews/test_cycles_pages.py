@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 
 from cadence.core.models import AuditEntry
@@ -295,3 +296,53 @@ def test_change_pages_confirm_and_need_a_reason(client: Client, org: Org) -> Non
     assert resp.status_code == 302
     assert CycleParticipant.objects.get(cycle=cycle, employee=org.peer).manager == org.lead
     assert AuditEntry.objects.filter(action__startswith="review_").count() >= 7
+
+
+def test_completion_by_department_is_by_name_with_no_department_first(org: Org) -> None:
+    from cadence.people.models import Department, Employee
+    from cadence.reviews.selectors_cycles import completion_by_department
+
+    # Names that sort differently from the departments' ids.
+    Department.objects.filter(pk=org.platform.pk).update(name="Aardvark team")
+    cycle = launched(org.hr_admin)
+    Employee.objects.filter(pk=org.peer.pk).update(department=None)
+    ReviewAssignment.objects.filter(cycle=cycle, reviewee=org.employee, kind="self").update(
+        status=AssignmentStatus.SUBMITTED
+    )
+    expected = []
+    by_name = [
+        (None, "No department"),
+        *Department.objects.order_by("name").values_list("pk", "name"),
+    ]
+    for pk, name in by_name:
+        about = ReviewAssignment.objects.filter(cycle=cycle).filter(
+            Q(reviewee__department__isnull=True) if pk is None else Q(reviewee__department=pk)
+        )
+        if about.exists():
+            submitted = about.filter(status=AssignmentStatus.SUBMITTED).count()
+            expected.append((str(pk or ""), name, submitted, about.count()))
+    assert expected[0][1] == "No department" and expected[1][1] == "Aardvark team"
+    rows = completion_by_department(org.hr_admin, cycle)
+    assert [(r.key, r.label, r.submitted, r.total) for r in rows] == expected
+
+
+def test_monitoring_block_agrees_with_each_count_read_alone(org: Org) -> None:
+    from django.utils import timezone
+
+    from cadence.reviews import selectors_cycles as selectors
+
+    cycle = launched(org.hr_admin)
+    cycle.phases.filter(kind="self_review").update(due_on=dt.date(2020, 1, 1))
+    ReviewAssignment.objects.filter(cycle=cycle, kind="self", reviewee=org.peer).update(
+        status=AssignmentStatus.SUBMITTED
+    )
+    today = timezone.localdate()
+    phases = list(cycle.phases.order_by("due_on", "id"))
+    for user in (org.hr_admin, org.hrbp):
+        block = selectors.cycle_monitoring(user, cycle, today, phases)
+        assert block.by_kind == selectors.completion_by_kind(user, cycle)
+        assert block.phase_statuses == selectors.phase_statuses(user, cycle, today, phases)
+        assert block.by_department == selectors.completion_by_department(user, cycle)
+        alone = selectors.overdue_reviews(user, cycle, today, phases)
+        assert block.overdue.total == alone.total > 0
+        assert block.overdue.shown == alone.shown

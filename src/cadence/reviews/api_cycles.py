@@ -271,13 +271,17 @@ def cycle_completion(request: HttpRequest, cycle_id: int) -> Any:
     if not viewer_for(user).is_hr:
         raise PermissionDenied
     today = timezone.localdate()
+    counts = selectors_cycles.status_counts(user, cycle)
     return {
-        "by_kind": [completion_row(r) for r in selectors_cycles.completion_by_kind(user, cycle)],
+        "by_kind": [
+            completion_row(r) for r in selectors_cycles.completion_by_kind(user, cycle, counts)
+        ],
         "by_department": [
             completion_row(r) for r in selectors_cycles.completion_by_department(user, cycle)
         ],
         "phases": [
-            phase_status_out(s) for s in selectors_cycles.phase_statuses(user, cycle, today)
+            phase_status_out(s)
+            for s in selectors_cycles.phase_statuses(user, cycle, today, counts=counts)
         ],
     }
 

@@ -134,16 +134,19 @@ def _goals(assignment: ReviewAssignment, cycle: Cycle) -> list[Objective]:
     may see. A reviewer without a login is shown public goals only."""
     if cycle.goal_period_id is None:
         return []
-    goals = Objective.objects.filter(
+    login = _reviewer_login(assignment)
+    if login is None:
+        goals = Objective.objects.filter(visibility=Visibility.PUBLIC)
+    else:
+        # The visibility rule applied to the reviewee's own goals, not as a
+        # `pk IN (every goal the reviewer may see)` subquery: that one makes
+        # SQLite list every public goal in the organisation first.
+        goals = Objective.objects.visible_to(login)
+    goals = goals.filter(
         period_id=cycle.goal_period_id,
         scope=Scope.PERSONAL,
         owner_employee_id=assignment.reviewee_id,
     ).exclude(status__in=UNRATED_GOAL_STATUSES)
-    login = _reviewer_login(assignment)
-    if login is None:
-        goals = goals.filter(visibility=Visibility.PUBLIC)
-    else:
-        goals = goals.filter(pk__in=Objective.objects.visible_to(login).values("pk"))
     return list(goals.only("id", "title", "description").order_by("title", "id"))
 
 

@@ -6,15 +6,14 @@ per cycle, person or department)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
 from cadence.core.models import User
 from cadence.core.permissions import viewer_for
-from cadence.people.models import Employee, EmploymentStatus
+from cadence.people.models import Department, Employee, EmploymentStatus
 from cadence.reviews.models import (
     OPEN_ASSIGNMENT,
     AssignmentStatus,
@@ -35,6 +34,8 @@ PHASE_ASSIGNMENT_KINDS: dict[str, tuple[str, ...]] = {
 }
 LIVE = ~Q(status=AssignmentStatus.CANCELLED)
 SUBMITTED = Q(status=AssignmentStatus.SUBMITTED)
+# The fields `Employee.full_name` reads.
+NAME_FIELDS = ("first_name", "last_name", "preferred_name")
 
 
 def cycles_for(user: User, stage: str | None = None) -> QuerySet[Cycle]:
@@ -119,34 +120,69 @@ def _visible_assignments(user: User, cycle: Cycle) -> QuerySet[ReviewAssignment]
     return ReviewAssignment.objects.visible_to(user).filter(LIVE, cycle=cycle).order_by()
 
 
-def completion_by_kind(user: User, cycle: Cycle) -> list[Completion]:
-    """Submitted / total by kind of review (one query), over the
-    assignments `user` may see."""
-    rows = {
-        r["kind"]: r
-        for r in _visible_assignments(user, cycle)
-        .values("kind")
-        .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
+# How many live assignments `user` may see, by (kind, status): the one scan
+# the completion by kind, the open and overdue counts per phase and the
+# number of overdue reviews all read.
+StatusCounts = dict[tuple[str, str], int]
+
+
+def status_counts(user: User, cycle: Cycle) -> StatusCounts:
+    """Live assignments `user` may see by kind and status (one query)."""
+    return {
+        (kind, status): n
+        for kind, status, n in _visible_assignments(user, cycle)
+        .values_list("kind", "status")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "status", "n")
     }
-    return [
-        Completion(kind, label, rows[kind]["submitted"], rows[kind]["total"])
-        for kind, label in ReviewerKind.choices
-        if kind in rows
-    ]
+
+
+def _open_count(counts: StatusCounts, kinds: Iterable[str]) -> int:
+    return sum(counts.get((kind, status), 0) for kind in kinds for status in OPEN_ASSIGNMENT)
+
+
+def completion_by_kind(
+    user: User, cycle: Cycle, counts: StatusCounts | None = None
+) -> list[Completion]:
+    """Submitted / total by kind of review (one query, none given
+    `counts`), over the assignments `user` may see."""
+    if counts is None:
+        counts = status_counts(user, cycle)
+    rows: list[Completion] = []
+    for kind, label in ReviewerKind.choices:
+        total = sum(n for (k, _), n in counts.items() if k == kind)
+        if total:
+            rows.append(
+                Completion(kind, label, counts.get((kind, AssignmentStatus.SUBMITTED), 0), total)
+            )
+    return rows
 
 
 def completion_by_department(user: User, cycle: Cycle) -> list[Completion]:
-    """Submitted / total by the reviewee's department (one query)."""
-    rows = (
+    """Submitted / total by the reviewee's department, by department name
+    (two queries). Grouped by the department's id alone and named
+    afterwards: joining the department to every assignment costs more than
+    the counting itself."""
+    rows = list(
         _visible_assignments(user, cycle)
-        .values("reviewee__department_id", "reviewee__department__name")
+        .values("reviewee__department_id")
         .annotate(total=Count("pk"), submitted=Count("pk", filter=SUBMITTED))
-        .order_by("reviewee__department__name")
+    )
+    ids = [r["reviewee__department_id"] for r in rows if r["reviewee__department_id"] is not None]
+    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    # By name, the reviewees without a department first (as the page listed
+    # them when SQLite sorted them).
+    rows.sort(
+        key=lambda r: (
+            r["reviewee__department_id"] is not None,
+            names.get(r["reviewee__department_id"], ""),
+            r["reviewee__department_id"] or 0,
+        )
     )
     return [
         Completion(
             str(r["reviewee__department_id"] or ""),
-            r["reviewee__department__name"] or "No department",
+            names.get(r["reviewee__department_id"]) or "No department",
             r["submitted"],
             r["total"],
         )
@@ -191,23 +227,40 @@ class OverdueReviews:
     shown: list[ReviewAssignment]
 
 
+# What a row of overdue reviews shows: whole employee rows for fifty
+# reviews took longer to load than the query took to run.
+OVERDUE_ROW_FIELDS = (
+    "cycle",
+    "kind",
+    "status",
+    *(f"{person}__{field}" for person in ("reviewer", "reviewee") for field in NAME_FIELDS),
+)
+
+
 def overdue_reviews(
-    user: User, cycle: Cycle, today: dt.date, phases: Sequence[CyclePhase], *, limit: int = 50
+    user: User,
+    cycle: Cycle,
+    today: dt.date,
+    phases: Sequence[CyclePhase],
+    *,
+    limit: int = 50,
+    counts: StatusCounts | None = None,
 ) -> OverdueReviews:
     """The open reviews whose phase deadline has passed, oldest deadline
     first: how many, and the first `limit` with who writes them about whom
-    (two queries), for HR to chase."""
+    (two queries, one given `counts`), for HR to chase."""
     past = [p for p in phases if p.due_on < today and p.kind in PHASE_ASSIGNMENT_KINDS]
     if not past:
         return OverdueReviews(0, [])
     kinds = [k for p in past for k in PHASE_ASSIGNMENT_KINDS[p.kind]]
     overdue = _visible_assignments(user, cycle).filter(status__in=OPEN_ASSIGNMENT, kind__in=kinds)
     shown = list(
-        overdue.select_related("reviewer", "reviewee").order_by(
-            "kind", "reviewer__last_name", "reviewer__first_name", "pk"
-        )[:limit]
+        overdue.select_related("reviewer", "reviewee")
+        .only(*OVERDUE_ROW_FIELDS)
+        .order_by("kind", "reviewer__last_name", "reviewer__first_name", "pk")[:limit]
     )
-    return OverdueReviews(overdue.count(), shown)
+    total = overdue.count() if counts is None else _open_count(counts, kinds)
+    return OverdueReviews(total, shown)
 
 
 @dataclass(frozen=True)
@@ -222,32 +275,57 @@ class PhaseStatus:
 
 
 def phase_statuses(
-    user: User, cycle: Cycle, today: dt.date, phases: Sequence[CyclePhase] | None = None
+    user: User,
+    cycle: Cycle,
+    today: dt.date,
+    phases: Sequence[CyclePhase] | None = None,
+    counts: StatusCounts | None = None,
 ) -> list[PhaseStatus]:
     """Each phase with how many of its reviews are still open and, once
-    its deadline has passed, overdue (one query, two without `phases`).
-    Phases without reviews of their own (nomination, calibration, …) show
-    no counts."""
+    its deadline has passed, overdue (one query, two without `phases`,
+    none for the counts given `counts`). Phases without reviews of their
+    own (nomination, calibration, …) show no counts."""
     if phases is None:
         phases = list(cycle.phases.order_by("due_on", "id"))
-    open_by_kind: dict[str, int] = defaultdict(int)
-    for kind, n in (
-        _visible_assignments(user, cycle)
-        .filter(status__in=OPEN_ASSIGNMENT)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    ):
-        open_by_kind[kind] = n
+    if counts is None:
+        counts = status_counts(user, cycle)
     statuses = []
     for phase in phases:
         kinds = PHASE_ASSIGNMENT_KINDS.get(phase.kind)
         if kinds is None:
             statuses.append(PhaseStatus(phase, None, None))
             continue
-        still_open = sum(open_by_kind[k] for k in kinds)
+        still_open = _open_count(counts, kinds)
         statuses.append(PhaseStatus(phase, still_open, still_open if phase.due_on < today else 0))
     return statuses
+
+
+@dataclass(frozen=True)
+class CycleMonitoring:
+    """The monitoring block of a running cycle's page, for HR."""
+
+    by_kind: list[Completion]
+    by_department: list[Completion]
+    phase_statuses: list[PhaseStatus]
+    by_manager: list[Completion]
+    overdue: OverdueReviews
+
+
+def cycle_monitoring(
+    user: User, cycle: Cycle, today: dt.date, phases: Sequence[CyclePhase]
+) -> CycleMonitoring:
+    """Completion by kind, department and manager, open and overdue reviews
+    per phase and the overdue reviews themselves, over the assignments
+    `user` may see (five queries: the counts by kind and status are read
+    once for the kinds, the phases and the number overdue)."""
+    counts = status_counts(user, cycle)
+    return CycleMonitoring(
+        by_kind=completion_by_kind(user, cycle, counts),
+        by_department=completion_by_department(user, cycle),
+        phase_statuses=phase_statuses(user, cycle, today, phases, counts),
+        by_manager=completion_by_manager(user, cycle),
+        overdue=overdue_reviews(user, cycle, today, phases, counts=counts),
+    )
 
 
 # --- participants and their reviews ------------------------------------------------------

@@ -176,12 +176,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_manage and cycle.stage in services_cycles.RUNNING_STAGES:
         context["stage_form"] = StageForm(cycle=cycle)
     if viewer_for(user).is_hr and cycle.is_running:
-        today = timezone.localdate()
-        context["by_kind"] = selectors_cycles.completion_by_kind(user, cycle)
-        context["by_department"] = selectors_cycles.completion_by_department(user, cycle)
-        context["phase_statuses"] = selectors_cycles.phase_statuses(user, cycle, today, phases)
-        context["by_manager"] = selectors_cycles.completion_by_manager(user, cycle)
-        context["overdue"] = selectors_cycles.overdue_reviews(user, cycle, today, phases)
+        monitoring = selectors_cycles.cycle_monitoring(user, cycle, timezone.localdate(), phases)
+        # by_kind, by_department, phase_statuses, by_manager and overdue.
+        context.update(vars(monitoring))
     return render(request, "reviews/cycles/detail.html", context)
 
 

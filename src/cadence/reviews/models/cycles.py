@@ -247,8 +247,18 @@ class ReviewAssignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["reviewer", "status"], name="assignment_reviewer_idx"),
-            models.Index(fields=["cycle", "reviewee", "kind"], name="assignment_reviewee_idx"),
+            # With the status, the cycle page counts a cycle's reviews by the
+            # reviewee's department from this index alone, reviewee by reviewee.
+            models.Index(
+                fields=["cycle", "reviewee", "kind", "status"], name="assignment_reviewee_idx"
+            ),
             models.Index(fields=["cycle", "status"], name="assignment_cycle_status_idx"),
+            # Covers the cycle page's monitoring counts (by kind, status,
+            # department and manager): they read this index, not the table.
+            models.Index(
+                fields=["cycle", "kind", "status", "reviewee", "reviewer"],
+                name="assignment_monitoring_idx",
+            ),
         ]
 
     def __str__(self) -> str:
