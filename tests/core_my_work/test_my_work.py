@@ -284,3 +284,30 @@ def test_only_my_development_actions(org: Any) -> None:
     # The lead sees the employee's plan but these are not the lead's actions.
     lead_block = _blocks(org.lead.user)["development_actions"]
     assert lead_block.count == 0
+
+
+def test_goals_to_approve_are_my_reports_at_any_depth_or_everyones_for_hr(org: Any) -> None:
+    period = GoalPeriod.objects.create(
+        name="Now", starts_on=_today(), ends_on=_today() + dt.timedelta(days=60)
+    )
+
+    def pending(owner: Any, title: str) -> None:
+        ObjectiveFactory(period=period, owner_employee=owner, title=title, approval="pending")
+
+    pending(org.employee, "Employee's")  # reports to the lead, who reports to the manager
+    pending(org.lead, "Lead's")
+    pending(org.salesperson, "Salesperson's")  # another branch
+    ObjectiveFactory(period=period, owner_employee=org.peer, title="Approved", approval="approved")
+
+    def titles(user: Any) -> set[str]:
+        block = _blocks(user)["goal_approvals"]
+        assert block.count == len(block.items)
+        return {item.title.split(" (")[0] for item in block.items}
+
+    assert titles(org.lead.user) == {"Employee's"}  # never their own
+    assert titles(org.manager.user) == {"Employee's", "Lead's"}
+    assert titles(org.other_manager.user) == {"Salesperson's"}
+    assert titles(org.employee.user) == set()
+    assert titles(org.hr_admin) == {"Employee's", "Lead's", "Salesperson's"}
+    item = _blocks(org.manager.user)["goal_approvals"].items[0]
+    assert item.title == "Employee's (Emma Employee)" and item.note == "Now"
