@@ -91,7 +91,9 @@ class SignedInUser(HttpUser):
         self.turn += 1
         session = self.sessions[endpoint["login"]]
         with session.get(endpoint["path"], name=endpoint["name"], catch_response=True) as response:
-            if response.status_code != 200:
+            if response.status_code == 0:  # no answer: say why (reset, refused, timeout)
+                response.failure(f"no response: {response.error!r}"[:200])
+            elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
             elif "/accounts/login/" in response.url:
                 response.failure("signed out")

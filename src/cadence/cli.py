@@ -139,6 +139,9 @@ def parse_serve_options(
     )
 
 
+KEEP_ALIVE_SECONDS = 10
+
+
 def gunicorn_argv(options: ServeOptions) -> list[str]:
     """The gunicorn command line for these options."""
     argv = [
@@ -158,6 +161,11 @@ def gunicorn_argv(options: ServeOptions) -> list[str]:
         str(options.timeout),
         "--graceful-timeout",
         str(options.graceful_timeout),
+        # Keep an idle connection open longer than a person (or a proxy)
+        # pauses between requests: at gunicorn's default of 2 s a reused
+        # connection is often closed just as the next request is sent on it.
+        "--keep-alive",
+        str(KEEP_ALIVE_SECONDS),
         # Import Django once in the master: the workers share its memory and
         # start at once when one is replaced.
         "--preload",

@@ -28,6 +28,7 @@ def test_defaults_are_several_threaded_workers_on_localhost() -> None:
     assert value_after(argv, "--threads") == "4"
     assert value_after(argv, "--timeout") == "60"
     assert value_after(argv, "--graceful-timeout") == "30"
+    assert value_after(argv, "--keep-alive") == "10"
     assert value_after(argv, "--access-logfile") == "-"
     assert "%({x-request-id}o)s" in value_after(argv, "--access-logformat")
     assert value_after(argv, "--forwarded-allow-ips") == "127.0.0.1,::1"
