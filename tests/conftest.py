@@ -21,12 +21,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_caches() -> None:
-    """Every test starts with empty caches: a report kept by one test must
-    never answer another (primary keys are reused after a rollback)."""
+    """Every test starts with empty in-memory caches: nothing kept by one
+    test may answer another (primary keys are reused after a rollback).
+    The database cache (kept insights) is emptied with the rest of the
+    database when each test's transaction is rolled back."""
     from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
     for cache in caches.all():
-        cache.clear()
+        if isinstance(cache, LocMemCache):
+            cache.clear()
 
 
 @dataclass

@@ -126,21 +126,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---------------------------------------------------------------
-# "insights" keeps computed reports (insights/report_cache.py). In production
-# it is a directory, shared by every web worker on the machine; under pytest,
-# memory (each test starts with it empty: tests/conftest.py).
-_UNDER_PYTEST = "PYTEST_VERSION" in os.environ
+# "insights" keeps computed reports (insights/report_cache.py) in a database
+# table (insights.KeptReport): shared by every web worker on every machine.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "insights": (
-        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "insights"}
-        if _UNDER_PYTEST
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "insights"),
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    ),
+    "insights": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "insights_kept_report",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- Auth -----------------------------------------------------------------

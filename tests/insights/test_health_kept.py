@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cadence.people.services import update_employee
 from cadence.reviews.models import AssignmentStatus, ReviewAssignment, ReviewResult
 from tests.api_client import Api
 from tests.conftest import Org
@@ -121,3 +122,17 @@ def test_rating_analytics_are_kept_the_same_way(org: Org, api: Api) -> None:
     assert 'id="ratings-as-of"' in html and 'id="ratings-refresh"' in html
     fresh = admin.get("/api/v1/insights/ratings", cycle=built.cycle.pk, refresh="true").json()
     assert fresh["people_rated"] == 0
+
+
+def test_a_change_to_who_is_in_scope_is_never_served_from_the_kept_report(
+    org: Org, api: Api, settings: Any
+) -> None:
+    built = build(org)
+    manager = api.as_(org.manager.user)
+    before = _without_time(manager.get(API, cycle=built.cycle.pk).json())
+    # The lead and their team move to the other manager (an audited change).
+    update_employee(actor=org.hr_admin, employee=org.lead, manager=org.other_manager)
+    after_move = _without_time(manager.get(API, cycle=built.cycle.pk).json())
+    settings.CADENCE_INSIGHTS_CACHE_SECONDS = 0
+    fresh = _without_time(manager.get(API, cycle=built.cycle.pk).json())
+    assert after_move == fresh != before

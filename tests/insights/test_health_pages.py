@@ -178,6 +178,11 @@ def test_cycle_page_links_to_its_insights(org: Org) -> None:
 
 
 BUDGET = 30
+# Computing a report also reads and keeps it and its rendered tables in the
+# database cache (insights/report_cache.py): a fixed number more.
+KEEPING = 7
+# Served from what was kept: the sign-in, scope, filters and the kept rows.
+KEPT_BUDGET = 12
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -187,12 +192,19 @@ def test_page_and_api_query_budget(
     built = build(org, platform=6 * size, engineering=3 * size, sales=7 * size)
     for who in (org.hr_admin, org.manager.user):
         client = client_for(who)
-        with django_assert_max_num_queries(BUDGET):
+        with django_assert_max_num_queries(BUDGET + KEEPING):
             assert client.get(URL, {"cycle": built.cycle.pk}).status_code == 200
-        with django_assert_max_num_queries(BUDGET):
+        with django_assert_max_num_queries(KEPT_BUDGET):
+            assert client.get(URL, {"cycle": built.cycle.pk}).status_code == 200
+        with django_assert_max_num_queries(BUDGET + KEEPING):
+            params = {"cycle": built.cycle.pk, "refresh": "1"}
+            assert client.get(URL, params).status_code == 200
+        with django_assert_max_num_queries(KEPT_BUDGET):
             response = client.get(URL, {"cycle": built.cycle.pk, "table": "managers"})
             assert response.status_code == 200
             csv_rows(response)
         token = api.as_(who)
-        with django_assert_max_num_queries(BUDGET):
+        with django_assert_max_num_queries(BUDGET + KEEPING):
+            assert token.get(API, cycle=built.cycle.pk, refresh="true").status_code == 200
+        with django_assert_max_num_queries(KEPT_BUDGET):
             assert token.get(API, cycle=built.cycle.pk).status_code == 200

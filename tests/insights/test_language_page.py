@@ -313,14 +313,23 @@ def test_no_cycle_yet(org: Org) -> None:
     assert "no review cycle to analyse" in response.content.decode()
 
 
+KEPT = 10
+
+
 @pytest.mark.parametrize("size", [6, 30])
 def test_query_budget_is_fixed(org: Org, django_assert_max_num_queries: Any, size: int) -> None:
     s = _scenario(org, size=size)
     client = _client(org.hr_admin)
     client.get(URL)  # warm the session
-    with django_assert_max_num_queries(11):
+    # Checking the texts: 11 queries, and 9 more to keep the report and its
+    # rendered tables in the database cache (insights/report_cache.py).
+    with django_assert_max_num_queries(11 + 9):
+        params = {"cycle": str(s.cycle.pk), "refresh": "1"}
+        assert client.get(URL, params).status_code == 200
+    # Served from what was kept (the access log is written all the same).
+    with django_assert_max_num_queries(KEPT):
         assert client.get(URL, {"cycle": str(s.cycle.pk)}).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(KEPT):
         response = client.get(URL, {"cycle": str(s.cycle.pk), "table": "reviewers"})
         assert response.status_code == 200
 

@@ -148,6 +148,11 @@ def test_bad_parameters(org: Org, api: Api) -> None:
 
 
 BUDGET = 30
+# Computing a report also reads and keeps it and its rendered tables in the
+# database cache (insights/report_cache.py): a fixed number more.
+KEEPING = 7
+# Served from what was kept: the sign-in, scope, filters and the kept rows.
+KEPT_BUDGET = 12
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -157,10 +162,13 @@ def test_page_and_api_query_budget(
     built = build(org, platform=6 * size, engineering=3 * size, sales=7 * size)
     for who in (org.hr_admin, org.manager.user, org.executive):
         client = client_for(who)
-        with django_assert_max_num_queries(BUDGET):
+        with django_assert_max_num_queries(BUDGET + KEEPING):
             assert client.get(URL, {"cycle": built.cycle.pk}).status_code == 200
-        with django_assert_max_num_queries(BUDGET):
+        with django_assert_max_num_queries(KEPT_BUDGET):
+            assert client.get(URL, {"cycle": built.cycle.pk}).status_code == 200
+        with django_assert_max_num_queries(KEPT_BUDGET):
             response = client.get(URL, {"cycle": built.cycle.pk, "table": "attainment"})
             csv_rows(response)
-        with django_assert_max_num_queries(BUDGET):
-            assert api.as_(who).get(API, cycle=built.cycle.pk).status_code == 200
+        with django_assert_max_num_queries(BUDGET + KEEPING):
+            params = {"cycle": built.cycle.pk, "refresh": "true"}
+            assert api.as_(who).get(API, **params).status_code == 200

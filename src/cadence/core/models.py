@@ -158,6 +158,8 @@ class AuditEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_idx"),
+            # The latest write of a kind (insights/report_cache.py) in one index step.
+            models.Index(fields=["object_type", "-id"], name="audit_type_latest_idx"),
         ]
         verbose_name_plural = "audit entries"
 

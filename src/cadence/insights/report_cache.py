@@ -12,9 +12,9 @@ say when their figures were computed and offer "Refresh now"
 The key holds everything the numbers depend on besides the data: the
 report, the viewer and their whole scope (so a change of role or manager is
 a new key, never someone else's figures), the filters, the minimum group
-size and the day. The "insights" cache is a directory under the var
-directory in production (shared by every web worker of a machine) and
-memory in tests.
+size, the day, and the latest audited change to people or departments (so
+nobody who has left a scope stays in its figures). The "insights" cache is
+a database table (insights.KeptReport), shared by every web worker.
 """
 
 from __future__ import annotations
@@ -77,8 +77,42 @@ def scope_parts(scope: InsightScope) -> tuple[object, ...]:
     )
 
 
+# Writes that change who is in a scope: people joining, leaving, moving to
+# another manager or department, and departments moving. Every such write is
+# audited (people/services.py, people/importing.py).
+MEMBERSHIP_OBJECT_TYPES = ("people.employee", "people.department")
+
+
+def membership_stamp() -> tuple[int | None, ...]:
+    """The latest audited write to people and departments: part of every
+    key, so a kept report never outlives a change to who is in its scope
+    (its other numbers may be up to `keep_seconds()` old, as the page says).
+    One query; each part reads one entry of the audit (type, id) index."""
+    from django.db.models import Subquery
+
+    from cadence.core.models import AuditEntry
+
+    latest = {
+        kind.replace(".", "_"): Subquery(
+            AuditEntry.objects.filter(object_type=kind).order_by("-id").values("id")[:1]
+        )
+        for kind in MEMBERSHIP_OBJECT_TYPES
+    }
+    # Any one audit row carries the two subqueries (no audit yet: nothing).
+    values = AuditEntry.objects.order_by().annotate(**latest).values_list(*latest)[:1]
+    found = list(values)
+    return tuple(found[0]) if found else (None,) * len(MEMBERSHIP_OBJECT_TYPES)
+
+
 def cache_key(report: str, scope: InsightScope, filters: Sequence[object]) -> str:
-    parts = (report, scope_parts(scope), tuple(filters), min_group_size(), timezone.localdate())
+    parts = (
+        report,
+        scope_parts(scope),
+        tuple(filters),
+        min_group_size(),
+        timezone.localdate(),
+        membership_stamp(),
+    )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"insights:{report}:{digest}"
 
