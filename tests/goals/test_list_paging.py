@@ -158,3 +158,16 @@ def test_team_page_is_paged_and_keeps_the_period(client: Client, org: Org) -> No
     shown = [r.employee.pk for r in first.context["rows"] + second.context["rows"]]
     reports = Employee.objects.reports_of(org.manager).filter(status="active")
     assert shown == list(reports.order_by("reporting_path").values_list("pk", flat=True))
+
+
+def test_someone_with_no_place_in_the_reporting_tree_has_no_team(client: Client, org: Org) -> None:
+    """An empty reporting path is a prefix of everyone's: it must list nobody
+    (found in a security review; it briefly happens during an import)."""
+    GoalPeriodFactory()
+    Employee.objects.filter(pk=org.peer.pk).update(reporting_path="")
+    client.force_login(org.peer.user)
+    response = client.get("/goals/team/")
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    html = response.content.decode()
+    assert org.ceo.last_name not in html and org.salesperson.last_name not in html

@@ -227,11 +227,10 @@ def team_members(user: User) -> QuerySet[Employee]:
     # path (read once a request for the visibility rules anyway) instead of
     # a query for their whole employee row.
     viewer = viewer_for(user)
-    if viewer.employee_id is None:
-        return Employee.objects.none()
     return (
-        Employee.objects.filter(reporting_path__startswith=viewer.employee_path)
-        .exclude(pk=viewer.employee_id)
+        # Nobody for someone with no place in the reporting tree: an empty
+        # path is a prefix of everyone's (Viewer.reports_q says so).
+        Employee.objects.filter(viewer.reports_q())
         .filter(status=EmploymentStatus.ACTIVE)
         .select_related("department", "job_profile")
         .order_by("reporting_path")
