@@ -5,6 +5,7 @@ period's."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -146,3 +147,25 @@ def test_tree_level_query_budget(
         resp = client.get("/goals/tree/", {"period": g["period"].pk, "parent": g["dept"].pk})
     assert resp.status_code == 200
     assert len(resp.context["roots"]) == min(size + 3, tree.TREE_PAGE_SIZE)
+
+
+def test_roots_are_goals_aligned_to_nothing_or_to_a_goal_not_shown(org: Org) -> None:
+    """A goal aligned to a private goal the viewer cannot see, or to a goal
+    of another period, is a root; a goal aligned to a shown one is not."""
+    g = aligned_org(org)
+    period = g["period"]
+    under_secret = ObjectiveFactory(
+        period=period, owner_employee=org.employee, parent=g["secret"], title="Under secret"
+    )
+    earlier_period = GoalPeriodFactory(
+        name="2026 Q4", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 31)
+    )
+    earlier = ObjectiveFactory(period=earlier_period, owner_employee=org.employee)
+    under_earlier = ObjectiveFactory(
+        period=period, owner_employee=org.employee, parent=earlier, title="Under earlier"
+    )
+    peer_roots = {row.goal.pk: row for row in tree.tree_level(org.peer.user, period, None).rows}
+    assert set(peer_roots) == {g["top"].pk, under_secret.pk, under_earlier.pk}
+    assert peer_roots[g["top"].pk].child_count == 1  # the department goal
+    manager_roots = {row.goal.pk for row in tree.tree_level(org.manager.user, period, None).rows}
+    assert manager_roots == {g["top"].pk, under_earlier.pk}  # the manager sees "Secret"

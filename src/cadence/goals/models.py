@@ -184,6 +184,9 @@ class Objective(models.Model):
         indexes = [
             models.Index(fields=["period", "owner_employee"], name="objective_period_owner_idx"),
             models.Index(fields=["period", "scope"], name="objective_period_scope_idx"),
+            # A period's roots and the goals aligned to a goal in a period
+            # (the tree's levels, their counts and the goals aligned to).
+            models.Index(fields=["period", "parent"], name="objective_period_parent_idx"),
             models.Index(fields=["owner_department"], name="objective_department_idx"),
             models.Index(fields=["status"], name="objective_status_idx"),
         ]

@@ -221,19 +221,44 @@ def progress_of(
     needs: their key results and, for a goal without any, its visible
     aligned goals, recursively (two queries, none for an empty list)."""
     periods = sorted(set(period_ids))
-    source: list[int] | QuerySet[Any]
     if isinstance(goal_ids, QuerySet):
-        source = goal_ids.order_by()
-    else:
-        source = sorted(set(goal_ids))
-        if not source:
+        if not periods:
             return GoalProgress()
-    if not periods:
+        return _progress_of_query(user, goal_ids.order_by(), periods)
+    source = sorted(set(goal_ids))
+    if not source or not periods:
         return GoalProgress()
     walk = _rollup_walk_sql(source, periods)
-    reached = (
+    krs: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in KeyResult.objects.filter(objective_id__in=walk).order_by("id"):
+        krs[kr.objective_id].append(kr)
+    # The walk goes past a goal only when it has no key results: when all
+    # of these have some, it reached them alone, and their rows are read by
+    # id. PostgreSQL cannot estimate a recursive query's size (it guesses
+    # about a million rows), so it would read every goal of the table to
+    # join the walk; only a goal without key results needs that.
+    reached: list[int] | RawSQL = source if all(oid in krs for oid in source) else walk
+    rows = _rollup_rows(user, reached, periods)
+    facts = {
+        oid: [KeyResultFacts(float(kr.weight), kr.progress) for kr in items]
+        for oid, items in krs.items()
+    }
+    live = {oid for oid, _, _ in rows}
+    progress = rollup([oid for oid in source if oid in live], facts, _children_of(rows))
+    return GoalProgress(
+        progress={oid: progress.get(oid) for oid in source},
+        key_results={oid: krs[oid] for oid in source if oid in krs},
+    )
+
+
+def _rollup_rows(
+    user: User, reached: list[int] | RawSQL, periods: list[int]
+) -> list[tuple[int, int | None, Any]]:
+    """(id, parent id, weight) of the goals reached that count in a roll-up:
+    visible to `user`, in `periods`, not cancelled."""
+    counted = (
         visible_goals(user)
-        .filter(pk__in=walk, period_id__in=periods)
+        .filter(pk__in=reached, period_id__in=periods)
         .exclude(status=ObjectiveStatus.CANCELLED)
         .order_by()
     )
@@ -241,15 +266,26 @@ def progress_of(
     # sorting only the goals reached: with that order on the filtered query
     # itself, SQLite would rather read a whole period through its
     # (period, scope) index to get the rows already sorted.
-    rows = list(
-        Objective.objects.filter(pk__in=reached.values("pk")).values_list(
+    return list(
+        Objective.objects.filter(pk__in=counted.values("pk")).values_list(
             "id", "parent_id", "weight"
         )
     )
+
+
+def _children_of(rows: list[tuple[int, int | None, Any]]) -> dict[int, list[tuple[int, float]]]:
     children: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for oid, parent_id, weight in rows:
         if parent_id is not None:
             children[parent_id].append((oid, float(weight)))
+    return children
+
+
+def _progress_of_query(user: User, source: QuerySet[Any], periods: list[int]) -> GoalProgress:
+    """`progress_of` for a query of ids (a large set): the walk joined by
+    the database (two queries), answering for every goal it reached."""
+    walk = _rollup_walk_sql(source, periods)
+    rows = _rollup_rows(user, walk, periods)
     krs: dict[int, list[KeyResult]] = defaultdict(list)
     for kr in KeyResult.objects.filter(objective_id__in=walk).order_by("id"):
         krs[kr.objective_id].append(kr)
@@ -257,17 +293,10 @@ def progress_of(
         oid: [KeyResultFacts(float(kr.weight), kr.progress) for kr in items]
         for oid, items in krs.items()
     }
-    if isinstance(source, QuerySet):
-        # Every goal the walk reached has its whole roll-up in `rows`, so
-        # answer for all of them rather than read the query of ids again.
-        wanted = [oid for oid, _, _ in rows]
-        return GoalProgress(progress=rollup(wanted, facts, children), key_results=dict(krs))
-    live = {oid for oid, _, _ in rows}
-    progress = rollup([oid for oid in source if oid in live], facts, children)
-    return GoalProgress(
-        progress={oid: progress.get(oid) for oid in source},
-        key_results={oid: krs[oid] for oid in source if oid in krs},
-    )
+    # Every goal the walk reached has its whole roll-up in `rows`, so
+    # answer for all of them rather than read the query of ids again.
+    wanted = [oid for oid, _, _ in rows]
+    return GoalProgress(progress=rollup(wanted, facts, _children_of(rows)), key_results=dict(krs))
 
 
 def key_results_of(goals: Iterable[Objective]) -> dict[int, list[KeyResult]]:

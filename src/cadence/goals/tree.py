@@ -11,7 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from cadence.core.ids import parse_id
 from cadence.core.models import User
@@ -137,6 +149,38 @@ class TreeLevel:
 TREE_PAGE_SIZE = 50
 
 
+# Up to this many goals aligned to in a period, the roots are found from
+# the list of those the viewer cannot see there (see `_hidden_parents`).
+HIDDEN_PARENTS_AS_LIST_LIMIT = 1000
+
+
+def _hidden_parents(user: User, period: GoalPeriod) -> list[int] | None:
+    """The goals that goals of `period` are aligned to but that the viewer
+    cannot see in `period` (another period's, or not visible to them); None
+    when the period's goals are aligned to too many goals to list.
+
+    A goal aligned to one of these is a root. Testing each of a period's
+    goals for a visible parent instead reads every goal of the period, and
+    PostgreSQL cannot estimate that test, so it plans for tens of thousands
+    of roots (and compiles the query) where there are a handful. Goals are
+    aligned to few goals (company and department ones mostly), so listing
+    them is one small query."""
+    aligned_to = (
+        Objective.objects.filter(period_id=period.pk, parent__isnull=False)
+        .order_by()
+        .values("parent_id")
+        .distinct()
+    )
+    shown = selectors.visible_goals(user).filter(pk=OuterRef("pk"), period_id=period.pk)
+    hidden = list(
+        Objective.objects.filter(pk__in=aligned_to)
+        .filter(~Exists(shown.order_by()))
+        .order_by()
+        .values_list("pk", flat=True)[: HIDDEN_PARENTS_AS_LIST_LIMIT + 1]
+    )
+    return None if len(hidden) > HIDDEN_PARENTS_AS_LIST_LIMIT else sorted(hidden)
+
+
 def _level_goals(user: User, period: GoalPeriod, parent: Objective | None) -> QuerySet[Objective]:
     """The visible goals of `period` aligned to `parent`; with no parent the
     roots: goals aligned to nothing, or to a goal the viewer cannot see in
@@ -145,10 +189,14 @@ def _level_goals(user: User, period: GoalPeriod, parent: Objective | None) -> Qu
     if parent is not None:
         level = level.filter(parent_id=parent.pk)
     else:
-        parent_shown = selectors.visible_goals(user).filter(
-            pk=OuterRef("parent_id"), period_id=period.pk
-        )
-        level = level.filter(Q(parent__isnull=True) | ~Exists(parent_shown.order_by()))
+        hidden = _hidden_parents(user, period)
+        if hidden is not None:
+            level = level.filter(Q(parent__isnull=True) | Q(parent_id__in=hidden))
+        else:
+            parent_shown = selectors.visible_goals(user).filter(
+                pk=OuterRef("parent_id"), period_id=period.pk
+            )
+            level = level.filter(Q(parent__isnull=True) | ~Exists(parent_shown.order_by()))
     rank = Case(
         *(When(scope=scope, then=Value(order)) for scope, order in SCOPE_ORDER.items()),
         default=Value(9),
@@ -166,12 +214,32 @@ def tree_level(
     instead of counting a level that can hold thousands of goals."""
     number = parse_id(str(page_number or "")) or 1
     start = (number - 1) * TREE_PAGE_SIZE
-    goals = list(_level_goals(user, period, parent)[start : start + TREE_PAGE_SIZE + 1])
+    level = _level_goals(user, period, parent)
+    if parent is None:
+        # The roots are few and found by index (see `_hidden_parents`), so
+        # their numbers of visible aligned goals are counted in the same
+        # query, each through the parent index. A deeper level can hold
+        # thousands of goals: PostgreSQL would then plan (and compile) the
+        # count for each of them, so it is counted apart for the page.
+        aligned = (
+            selectors.goals(user, selectors.GoalFilters(period=period.pk))
+            .filter(parent_id=OuterRef("pk"))
+            .order_by()
+            .values("parent_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        level = level.annotate(
+            aligned_count=Coalesce(Subquery(aligned, output_field=IntegerField()), 0)
+        )
+    goals = list(level[start : start + TREE_PAGE_SIZE + 1])
     page = LevelPage(number=number, has_next=len(goals) > TREE_PAGE_SIZE)
     goals = goals[:TREE_PAGE_SIZE]
     ids = [g.pk for g in goals]
     counts: dict[int, int] = {}
-    if ids:
+    if parent is None:
+        counts = {g.pk: g.aligned_count for g in goals}  # type: ignore[attr-defined]
+    elif ids:
         counts = dict(
             selectors.goals(user, selectors.GoalFilters(period=period.pk))
             .filter(parent_id__in=ids)
