@@ -138,3 +138,44 @@ def test_a_skip_level_manager_sees_the_cycles_of_their_organisation(org: Org) ->
         assert Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists()
     for user in (org.peer.user, org.other_manager.user):
         assert not Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists()
+
+
+@pytest.mark.parametrize("few_reports_limit", [0, 2000])
+def test_long_lists_show_exactly_the_assignments_visible_to_the_viewer(
+    org: Org, cycle: Cycle, monkeypatch: pytest.MonkeyPatch, few_reports_limit: int
+) -> None:
+    """The API list looks the visibility up grant by grant for managers of
+    few reports, and ORs the grants for everyone else: both give the rows
+    `visible_to` gives, whatever the filters."""
+    from cadence.reviews import access
+    from cadence.reviews.selectors_writing import AssignmentFilters, assignment_list, assignments
+
+    monkeypatch.setattr(access, "LIST_BY_GRANT_MAX_REPORTS", few_reports_limit)
+    assignment(cycle, org.peer, org.employee, ReviewerKind.PEER)
+    assignment(cycle, org.employee, org.lead, ReviewerKind.UPWARD)  # anonymous upward
+    assignment(cycle, org.lead, org.employee, ReviewerKind.MANAGER)
+    assignment(cycle, org.employee, org.employee, ReviewerKind.SELF)
+    assignment(cycle, org.lead, org.lead, ReviewerKind.SELF)
+    assignment(cycle, org.manager, org.lead, ReviewerKind.MANAGER)
+    assignment(cycle, org.other_manager, org.salesperson, ReviewerKind.MANAGER)
+    other = CycleFactory(name="Not anonymous")
+    assignment(other, org.employee, org.lead, ReviewerKind.UPWARD)
+    assignment(other, org.peer, org.salesperson, ReviewerKind.PEER)
+    filters = [
+        AssignmentFilters(),
+        AssignmentFilters(cycle=cycle.pk),
+        AssignmentFilters(kind=ReviewerKind.UPWARD),
+        AssignmentFilters(reviewee=org.lead.pk, status="pending"),
+    ]
+    viewers = ["ceo", "manager", "lead", "employee", "peer", "other_manager", "salesperson"]
+    viewers += ["hr_admin", "hrbp", "executive", "auditor", "outsider"]
+    seen = 0
+    for name in viewers:
+        user = who(org, name)
+        for f in filters:
+            expected = list(assignments(user, f).values_list("pk", flat=True))  # type: ignore[arg-type]
+            listed = assignment_list(user, f)  # type: ignore[arg-type]
+            assert list(listed.values_list("pk", flat=True)) == expected, (name, f)
+            assert listed.count() == len(expected)
+            seen += len(expected)
+    assert seen > 0

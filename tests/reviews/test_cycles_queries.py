@@ -154,3 +154,31 @@ def test_managers_with_most_reviews_to_write_come_first_and_the_list_is_bounded(
     still_open = [row.total - row.submitted for row in rows]
     assert still_open == sorted(still_open, reverse=True)
     assert len(completion_by_manager(org.hr_admin, cycle, limit=2)) == 2
+
+
+def test_overdue_reviews_read_kind_by_kind_are_the_same_rows(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many open reviews the overdue list is read one kind at a time:
+    the same rows, in the same order, as sorting them all together."""
+    import datetime as dt
+
+    from cadence.reviews import selectors_cycles
+    from cadence.reviews.selectors_cycles import overdue_reviews
+
+    add_team(org.lead, org.platform, 6)
+    add_team(org.other_manager, org.sales, 4, prefix="S")
+    cycle = launched(org.hr_admin)
+    phases = list(cycle.phases.order_by("due_on", "id"))
+    today = dt.date(2100, 1, 1)  # every deadline has passed
+
+    def rows(limit: int) -> tuple[int, list[tuple[str, int]]]:
+        overdue = overdue_reviews(org.hr_admin, cycle, today, phases, limit=limit)
+        return overdue.total, [(a.kind, a.pk) for a in overdue.shown]
+
+    together = {limit: rows(limit) for limit in (3, 12, 50)}
+    monkeypatch.setattr(selectors_cycles, "OVERDUE_SORTED_TOGETHER", 0)
+    for limit, expected in together.items():
+        assert rows(limit) == expected
+    total, shown = together[50]
+    assert len({kind for kind, _ in shown}) > 1 and len(shown) == min(total, 50)

@@ -84,21 +84,80 @@ def not_about_self(viewer: Viewer) -> Q | None:
     return ~Q(reviewee_id=viewer.employee_id) | Q(kind=ReviewerKind.SELF)
 
 
-def assignment_condition(user: User) -> Q | None:
-    """The assignments `user` may see (None: all of them)."""
+def _assignment_grants(viewer: Viewer) -> list[Q]:
+    """Each reason a viewer who is not an HR admin may see an assignment;
+    they may see it for any one of them (none: nothing)."""
     from cadence.reviews.models import ReviewerKind
 
+    grants: list[Q] = []
+    if viewer.employee_id is not None:
+        grants.append(Q(reviewer_id=viewer.employee_id))
+        if viewer.employee_path:
+            anonymous_upward = Q(kind=ReviewerKind.UPWARD, cycle__upward_anonymous=True)
+            grants.append(_manager_chain_q(viewer, "reviewee") & ~anonymous_upward)
+    if viewer.hrbp_department_ids:
+        grants.append(Q(reviewee__department_id__in=viewer.hrbp_department_ids))
+    return grants
+
+
+def assignment_condition(user: User) -> Q | None:
+    """The assignments `user` may see (None: all of them)."""
     viewer = viewer_for(user)
     own_exclusion = not_about_self(viewer)
     if viewer.is_hr_admin:
         return own_exclusion
     condition = NOTHING
-    if viewer.employee_id is not None:
-        condition |= Q(reviewer_id=viewer.employee_id)
-        anonymous_upward = Q(kind=ReviewerKind.UPWARD, cycle__upward_anonymous=True)
-        condition |= _manager_chain_q(viewer, "reviewee") & ~anonymous_upward
-    if viewer.hrbp_department_ids:
-        condition |= Q(reviewee__department_id__in=viewer.hrbp_department_ids)
+    for grant in _assignment_grants(viewer):
+        condition |= grant
+    return condition if own_exclusion is None else condition & own_exclusion
+
+
+# Up to how many reports (at any depth) a manager's list of assignments
+# is looked up grant by grant: past a few thousand, uniting the ids costs
+# more than testing every assignment (10 s instead of 1.3 s for the whole
+# organisation on PostgreSQL at 100,000 employees).
+LIST_BY_GRANT_MAX_REPORTS = 2000
+
+
+def _has_few_reports(viewer: Viewer) -> bool:
+    """At most LIST_BY_GRANT_MAX_REPORTS reports, counting no further."""
+    from cadence.people.models import Employee
+
+    below = Employee.objects.order_by().filter(reporting_path__startswith=viewer.employee_path)
+    return below.values("pk")[: LIST_BY_GRANT_MAX_REPORTS + 2].count() <= (
+        LIST_BY_GRANT_MAX_REPORTS + 1  # the viewer is in their own subtree
+    )
+
+
+def assignment_list_condition(user: User, narrowing: Q) -> Q | None:
+    """The assignments `user` may see among those matching `narrowing`
+    (None: all of them): the same rows as `assignment_condition(user) &
+    narrowing`, written for a long list and its count. For a manager of a
+    few reports, each grant is looked up on its own with `narrowing` (by
+    the reviewer's index, by the reports' ids) and the ids united: tested
+    against the grants ORed together, PostgreSQL cannot estimate the OR
+    and reads all 1.3 million assignments to find a manager's 2,000
+    (145 ms -> 9 ms for the count). HRBPs (whole departments) and
+    managers of large organisations keep the OR, which suits big lists."""
+    from cadence.reviews.models import ReviewAssignment
+
+    viewer = viewer_for(user)
+    grants = _assignment_grants(viewer)
+    own_exclusion = not_about_self(viewer)
+    by_grant = (
+        not viewer.is_hr_admin
+        and not viewer.hrbp_department_ids
+        and len(grants) > 1
+        and _has_few_reports(viewer)
+    )
+    if not by_grant:
+        condition = assignment_condition(user)
+        return narrowing if condition is None else condition & narrowing
+    ids = [
+        ReviewAssignment.objects.order_by().filter(grant & narrowing).values("pk")
+        for grant in grants
+    ]
+    condition = Q(pk__in=ids[0].union(*ids[1:], all=True))
     return condition if own_exclusion is None else condition & own_exclusion
 
 

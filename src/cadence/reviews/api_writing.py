@@ -76,7 +76,7 @@ def list_assignments(
         nobody = reviewer is None
     elif filters.reviewer is not None:
         reviewer = int(filters.reviewer)
-    queryset = selectors.assignments(
+    queryset = selectors.assignment_list(
         user,
         selectors.AssignmentFilters(
             cycle=filters.cycle,

@@ -64,32 +64,57 @@ class AssignmentFilters:
     status: str | None = None
 
 
-def _filtered(queryset: QuerySet[ReviewAssignment], f: AssignmentFilters) -> QuerySet[Any]:
+def _filter_q(f: AssignmentFilters) -> Q:
+    condition = Q()
     if f.cycle is not None:
-        queryset = queryset.filter(cycle_id=f.cycle)
+        condition &= Q(cycle_id=f.cycle)
     if f.reviewer is not None:
-        queryset = queryset.filter(reviewer_id=f.reviewer)
+        condition &= Q(reviewer_id=f.reviewer)
     if f.reviewee is not None:
-        queryset = queryset.filter(reviewee_id=f.reviewee)
+        condition &= Q(reviewee_id=f.reviewee)
     if f.kind:
-        queryset = queryset.filter(kind=f.kind)
+        condition &= Q(kind=f.kind)
     if f.status:
-        queryset = queryset.filter(status=f.status)
-    return queryset
+        condition &= Q(status=f.status)
+    return condition
+
+
+# How lists of assignments are sorted: newest cycle first, then by reviewee.
+ASSIGNMENT_ORDER = (
+    "-cycle__created_at",
+    "cycle_id",
+    "reviewee__last_name",
+    "reviewee__first_name",
+    "kind",
+    "id",
+)
 
 
 def assignments(user: User, filters: AssignmentFilters | None = None) -> QuerySet[ReviewAssignment]:
     """The assignments `user` may see, filtered, with what a row shows joined."""
-    queryset = ReviewAssignment.objects.visible_to(user).select_related(
-        "cycle", "reviewer", "reviewee"
+    return (
+        ReviewAssignment.objects.visible_to(user)
+        .filter(_filter_q(filters or AssignmentFilters()))
+        .select_related("cycle", "reviewer", "reviewee")
+        .order_by(*ASSIGNMENT_ORDER)
     )
-    return _filtered(queryset, filters or AssignmentFilters()).order_by(
-        "-cycle__created_at",
-        "cycle_id",
-        "reviewee__last_name",
-        "reviewee__first_name",
-        "kind",
-        "id",
+
+
+def assignment_list(
+    user: User, filters: AssignmentFilters | None = None
+) -> QuerySet[ReviewAssignment]:
+    """The same rows as `assignments`, for a long list and its count: the
+    visibility is looked up grant by grant with the filters (see
+    `AssignmentQuerySet.visible_to_among`). Not needed when the filters
+    name the reviewer or the reviewee: their index finds the few rows to
+    test, as for a single assignment looked up by id."""
+    f = filters or AssignmentFilters()
+    if f.reviewer is not None or f.reviewee is not None:
+        return assignments(user, f)
+    return (
+        ReviewAssignment.objects.visible_to_among(user, _filter_q(f))
+        .select_related("cycle", "reviewer", "reviewee")
+        .order_by(*ASSIGNMENT_ORDER)
     )
 
 
