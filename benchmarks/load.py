@@ -356,7 +356,8 @@ def _launch_for_worker() -> Any:
         raise RuntimeError("The demo organisation has no review cycle to copy a template from.")
     cycle = create_cycle(
         actor=admin,
-        name="Load benchmark cycle (worker)",
+        # Named for the run: a re-run with --reuse finds the last one's cycle.
+        name=f"Load benchmark cycle (worker, {dt.datetime.now():%Y-%m-%d %H:%M:%S})",
         template=first.template,
         include_upward=False,
         phases=[
