@@ -81,14 +81,12 @@ def _pip_link(plan_id: int) -> str:
     return _link("development:pip_detail", "/development/improvement-plans/{}/", plan_id)
 
 
-# What `Employee.full_name` reads.
-PERSON_NAME_FIELDS = ("first_name", "last_name", "preferred_name")
-
-
 def _names(relation: str) -> tuple[str, ...]:
     """The columns `Employee.full_name` reads, of the employee at `relation`
     (with the relation itself, which `only` needs to follow it)."""
-    return (relation, *(f"{relation}__{name}" for name in PERSON_NAME_FIELDS))
+    from cadence.people.models import Employee
+
+    return (relation, *(f"{relation}__{name}" for name in Employee.FULL_NAME_FIELDS))
 
 
 def _counted(queryset: QuerySet[Any]) -> tuple[list[Any], int]:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from cadence.core.demo_rows import insert_rows, moment_adapter, working_hours_adapter
 from cadence.goals import demo_data as data
+from cadence.goals import services
 from cadence.goals.demo_data import KeyResultSpec, Metric
 from cadence.goals.models import (
     CheckIn,
@@ -60,19 +61,11 @@ CHECK_IN_FIELDS = (
     "comment",
     "created_at",
 )
+# The editable fields (goals.services), plus what the demo sets itself.
 KEY_RESULT_FIELDS = (
     "id",
     "objective_id",
-    "title",
-    "result_type",
-    "direction",
-    "unit",
-    "start_value",
-    "target_value",
-    "current_value",
-    "done",
-    "due_date",
-    "weight",
+    *services.KEY_RESULT_FIELDS,
     "last_check_in_at",
     "created_at",
 )

@@ -343,12 +343,10 @@ def awaiting_approval(user: User, period: GoalPeriod | None = None) -> QuerySet[
         qs = qs.exclude(owner_employee_id=viewer.employee_id)
     if viewer.is_hr_admin:
         return qs
-    if not viewer.employee_path:
-        return qs.none()
-    # The subtree as a list of people, not a path test on every goal's owner:
+    # The reports as a list of people, not a path test on every goal's owner:
     # SQLite can use no index for the LIKE, so it would read every goal.
-    subtree = Employee.objects.order_by().filter(reporting_path__startswith=viewer.employee_path)
-    return qs.filter(owner_employee_id__in=subtree.values("pk"))
+    reports = Employee.objects.order_by().filter(viewer.reports_q())
+    return qs.filter(owner_employee_id__in=reports.values("pk"))
 
 
 def company_goals(user: User, period: GoalPeriod) -> QuerySet[Objective]:

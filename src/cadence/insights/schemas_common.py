@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import Schema
 
+from cadence.people.models import Department
 from cadence.reviews.models import Cycle
 
 
@@ -27,3 +28,17 @@ def insight_cycle(cycle: Cycle | None) -> dict[str, Any] | None:
     if cycle is None:
         return None
     return {"id": cycle.pk, "name": cycle.name, "stage": cycle.stage}
+
+
+AS_OF_DESCRIPTION = (
+    "When these figures were computed. They are kept a few minutes; refresh=true recomputes them."
+)
+
+
+def report_head(cycle: Cycle | None, department: Department | None, minimum: int) -> dict[str, Any]:
+    """What every kept cycle report's answer starts with."""
+    return {
+        "cycle": insight_cycle(cycle),
+        "department_id": department.pk if department else None,
+        "min_group_size": minimum,
+    }

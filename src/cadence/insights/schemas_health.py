@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from cadence.insights.access import NOT_ENOUGH
 from cadence.insights.health import Health
-from cadence.insights.schemas_common import InsightCycleOut, insight_cycle
+from cadence.insights.schemas_common import AS_OF_DESCRIPTION, InsightCycleOut, report_head
 from cadence.insights.tables import Table
 from cadence.people.models import Department
 from cadence.reviews.models import Cycle
@@ -45,11 +45,7 @@ class HealthOut(Schema):
     on_time_rate: float | None = None
     enough_data: bool = False
     tables: list[TableOut] = Field(default_factory=list)
-    as_of: dt.datetime | None = Field(
-        None,
-        description="When these figures were computed. They are kept a few minutes; "
-        "refresh=true recomputes them.",
-    )
+    as_of: dt.datetime | None = Field(None, description=AS_OF_DESCRIPTION)
 
 
 def _cell(value: Any) -> Cell:
@@ -93,11 +89,7 @@ def health_out(
     tables: list[Table] | None = None,
     as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "cycle": insight_cycle(cycle),
-        "department_id": department.pk if department else None,
-        "min_group_size": minimum,
-    }
+    out = report_head(cycle, department, minimum)
     if health is not None:
         out.update(
             completion_rate=health.completion_rate,

@@ -10,7 +10,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from cadence.insights.ratings import Ratings
-from cadence.insights.schemas_common import InsightCycleOut, insight_cycle
+from cadence.insights.schemas_common import (
+    AS_OF_DESCRIPTION,
+    InsightCycleOut,
+    insight_cycle,
+    report_head,
+)
 from cadence.insights.schemas_health import TableOut, table_out
 from cadence.insights.tables import Table
 from cadence.people.models import Department
@@ -44,11 +49,7 @@ class RatingsOut(Schema):
     distribution: list[RatingLevelCountOut] = Field(default_factory=list)
     movement: RatingMovementOut | None = None
     tables: list[TableOut] = Field(default_factory=list)
-    as_of: dt.datetime | None = Field(
-        None,
-        description="When these figures were computed. They are kept a few minutes; "
-        "refresh=true recomputes them.",
-    )
+    as_of: dt.datetime | None = Field(None, description=AS_OF_DESCRIPTION)
 
 
 def ratings_out(
@@ -60,11 +61,7 @@ def ratings_out(
     tables: list[Table] | None = None,
     as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "cycle": insight_cycle(cycle),
-        "department_id": department.pk if department else None,
-        "min_group_size": minimum,
-    }
+    out = report_head(cycle, department, minimum)
     if ratings is None:
         return out
     enough = ratings.enough

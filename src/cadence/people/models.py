@@ -216,6 +216,9 @@ class Employee(models.Model):
     def full_name(self) -> str:
         return f"{self.preferred_name or self.first_name} {self.last_name}"
 
+    # What `full_name` reads: the columns to load (`only`) for a name alone.
+    FULL_NAME_FIELDS = ("first_name", "last_name", "preferred_name")
+
     @property
     def manager_chain_ids(self) -> list[int]:
         """Ids of the managers above this person, nearest last."""

@@ -123,9 +123,9 @@ def _has_few_reports(viewer: Viewer) -> bool:
     """At most LIST_BY_GRANT_MAX_REPORTS reports, counting no further."""
     from cadence.people.models import Employee
 
-    below = Employee.objects.order_by().filter(reporting_path__startswith=viewer.employee_path)
-    return below.values("pk")[: LIST_BY_GRANT_MAX_REPORTS + 2].count() <= (
-        LIST_BY_GRANT_MAX_REPORTS + 1  # the viewer is in their own subtree
+    reports = Employee.objects.order_by().filter(viewer.reports_q())
+    return reports.values("pk")[: LIST_BY_GRANT_MAX_REPORTS + 1].count() <= (
+        LIST_BY_GRANT_MAX_REPORTS
     )
 
 

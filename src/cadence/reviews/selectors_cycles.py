@@ -34,8 +34,6 @@ PHASE_ASSIGNMENT_KINDS: dict[str, tuple[str, ...]] = {
 }
 LIVE = ~Q(status=AssignmentStatus.CANCELLED)
 SUBMITTED = Q(status=AssignmentStatus.SUBMITTED)
-# The fields `Employee.full_name` reads.
-NAME_FIELDS = ("first_name", "last_name", "preferred_name")
 
 
 def cycles_for(user: User, stage: str | None = None) -> QuerySet[Cycle]:
@@ -233,7 +231,11 @@ OVERDUE_ROW_FIELDS = (
     "cycle",
     "kind",
     "status",
-    *(f"{person}__{field}" for person in ("reviewer", "reviewee") for field in NAME_FIELDS),
+    *(
+        f"{person}__{field}"
+        for person in ("reviewer", "reviewee")
+        for field in Employee.FULL_NAME_FIELDS
+    ),
 )
 
 
